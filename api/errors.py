@@ -1,0 +1,50 @@
+"""One JSON error shape for every error: ``{"status": 422, "error": "...", "errors": [...]}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from graph.errors import IntegrationsgraphError, InvalidQuery, NotFound, ParseError, ValidationFailed
+from graph.store import StoreLocked
+
+
+def error_body(status: int, error: str, errors: list[Any] | None = None) -> dict[str, Any]:
+    return {"status": status, "error": error, "errors": errors or []}
+
+
+def error_response(
+    status: int, error: str, errors: list[Any] | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(error_body(status, error, errors), status_code=status, headers=headers)
+
+
+STATUS = {NotFound: 404, InvalidQuery: 400, ParseError: 400, ValidationFailed: 422, StoreLocked: 503}
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn exceptions into the one error shape."""
+
+    @app.exception_handler(ValidationFailed)
+    async def _validation_failed(_request: Request, exc: ValidationFailed) -> JSONResponse:
+        return error_response(422, str(exc), [r for r in exc.report.to_dict()["results"]])
+
+    @app.exception_handler(IntegrationsgraphError)
+    async def _ours(_request: Request, exc: IntegrationsgraphError) -> JSONResponse:
+        status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
+        return error_response(status, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", [])), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()
+        ]
+        return error_response(422, "Ungültige Anfrage", errors)

@@ -1,0 +1,45 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.deps import AppContext
+from api.routes import home
+from graph import __version__
+from graph.config import Settings
+from graph.load import bootstrap
+from graph.store import open_store
+from graph.validate import Shapes
+from graph.write import WritePath
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for ``settings``; the store opens on start-up and closes on shutdown."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings.store)
+        try:
+            shapes = Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir)
+            writer = WritePath(store, shapes)
+            bootstrap(writer, settings)
+            app.state.ctx = AppContext(settings=settings, store=store, shapes=shapes, writer=writer)
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="integrationsgraph",
+        version=__version__,
+        description="Kommunale Integrationskonzepte als Wissensgraph: SPARQL, REST, Netzwerkkarten, offene Daten.",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.include_router(home.router)
+    return app

@@ -1,0 +1,36 @@
+"""The landing page, the dataset list and the health check."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from api.deps import StoreDep
+from graph import __version__
+from graph.datasets import summaries
+
+router = APIRouter(tags=["Start"])
+templates = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
+
+
+@router.get("/", response_class=HTMLResponse, summary="Startseite mit den Datensätzen")
+async def landing(request: Request, store: StoreDep) -> HTMLResponse:
+    datasets = await run_in_threadpool(summaries, store)
+    return templates.TemplateResponse(request, "index.html", {"datasets": datasets, "version": __version__})
+
+
+@router.get("/api/datasets", summary="Datensätze mit Zählungen")
+async def datasets(store: StoreDep) -> list[dict[str, Any]]:
+    return [asdict(d) for d in await run_in_threadpool(summaries, store)]
+
+
+@router.get("/health", summary="Betriebsbereitschaft")
+async def health(store: StoreDep) -> dict[str, Any]:
+    graphs = await run_in_threadpool(store.graphs)
+    return {"status": "ok", "version": __version__, "graphs": len(graphs)}

@@ -1,0 +1,204 @@
+"""The command line: ``integrationsgraph <command>``.
+
+Human-readable output by default, ``--format`` for scripts, exit code 0 only on success.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+import pyoxigraph as ox
+
+from graph.config import Settings
+from graph.errors import IntegrationsgraphError, ValidationFailed
+from graph.load import bootstrap, dataset_name, load_files, resolve_graph, validate_files, validate_store
+from graph.rdfio import DATASET_FORMATS, rdf_format, serialize_quads, serialize_triples
+from graph.report import render_text
+from graph.results import render
+from graph.store import EmbeddedStore, open_store
+from graph.validate import Report, Shapes
+from graph.write import WritePath
+
+PREFIXES = {
+    "kio": "https://w3id.org/integrationsgraph/ontology#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": "http://www.w3.org/ns/org#",
+    "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+store_option = click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder of the on-disk store [env INTEGRATIONSGRAPH_STORE; default var/store].",
+)
+
+
+def settings_for(store_path: Path | None) -> Settings:
+    settings = Settings()
+    if store_path is not None:
+        settings = settings.model_copy(update={"store": store_path})
+    return settings
+
+
+@contextmanager
+def opened(settings: Settings) -> Iterator[tuple[EmbeddedStore, WritePath]]:
+    """The store with its write path; the system graphs and missing datasets are loaded first."""
+    store = open_store(settings.store)
+    try:
+        writer = WritePath(store, Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir))
+        bootstrap(writer, settings)
+        yield store, writer
+    finally:
+        store.close()
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+class Group(click.Group):
+    """Turns our own errors into a message and exit code 2 instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationFailed as exc:
+            click.echo(render_text(exc.report, ctx.meta.get("lang", "de")), err=True)
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        except IntegrationsgraphError as exc:
+            fail(f"Fehler: {exc}")
+
+
+@click.group(cls=Group)
+@click.version_option(package_name="integrationsgraph")
+def main() -> None:
+    """integrationsgraph: municipal integration concepts as a knowledge graph."""
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+def serve(store_path: Path | None, host: str, port: int) -> None:
+    """Start the web service on the embedded store (loads Rheine and Musterstadt on first start)."""
+    import uvicorn
+
+    from api.main import create_app
+
+    settings = settings_for(store_path)
+    click.echo(f"integrationsgraph: Speicher {settings.store}, http://{host}:{port}/", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@main.command()
+@store_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--graph", "graph", default=None, help="Target graph: a dataset name (musterstadt) or an IRI.")
+@click.option("--replace", is_flag=True, help="Replace the graph's content instead of adding to it.")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+def load(store_path: Path | None, files: tuple[Path, ...], graph: str | None, replace: bool, lang: str) -> None:
+    """Load RDF files or folders into the store, validated; nothing is written if anything is invalid."""
+    click.get_current_context().meta["lang"] = lang
+    with opened(settings_for(store_path)) as (_store, writer):
+        target = resolve_graph(graph) if graph else None
+        for r in load_files(writer, list(files), target, replace=replace):
+            counts = r.report.counts()
+            click.echo(
+                f"{dataset_name(r.graph)}: {r.triples} Tripel aus {r.files} Datei(en) geladen in {r.seconds:.2f} s "
+                f"({counts['Warning']} Warnungen, {counts['Info']} Hinweise)"
+            )
+
+
+@main.command()
+@store_option
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--graph", "graphs", multiple=True, help="Only these datasets of the store (name or IRI).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+def validate(store_path: Path | None, paths: tuple[Path, ...], graphs: tuple[str, ...], fmt: str, lang: str) -> None:
+    """Validate files or folders (or, without PATHS, every dataset in the store). Exit 1 on Violations."""
+    settings = settings_for(store_path)
+    shapes = Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir)
+    reports: dict[str, Report]
+    if paths:
+        reports = {", ".join(str(p) for p in paths): validate_files(list(paths), shapes)}
+    else:
+        with opened(settings) as (store, _writer):
+            wanted = [resolve_graph(g) for g in graphs] if graphs else None
+            reports = {dataset_name(g): r for g, r in validate_store(store, shapes, wanted).items()}
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({k: r.to_dict() for k, r in reports.items()}, ensure_ascii=False, indent=2))
+    elif fmt == "turtle":
+        for r in reports.values():
+            click.echo(r.to_turtle())
+    else:
+        for title, r in reports.items():
+            click.echo(render_text(r, lang, title))
+    sys.exit(0 if all(r.conforms for r in reports.values()) else 1)
+
+
+@main.command()
+@store_option
+@click.argument("sparql", required=False)
+@click.option("--file", "query_file", type=click.Path(exists=True, path_type=Path), help="Read the query from a file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--graph", "graphs", multiple=True, help="Query only these datasets (name or IRI) as default graph.")
+def query(
+    store_path: Path | None, sparql: str | None, query_file: Path | None, fmt: str, graphs: tuple[str, ...]
+) -> None:
+    """Run a SPARQL query against the store; the default graph is the union of all graphs."""
+    if query_file is not None:
+        sparql = query_file.read_text(encoding="utf-8")
+    if not sparql:
+        fail("Bitte eine SPARQL-Abfrage angeben (als Argument oder mit --file).")
+    assert sparql is not None
+    with opened(settings_for(store_path)) as (store, _writer):
+        default = [resolve_graph(g) for g in graphs] if graphs else None
+        click.echo(render(store.query(sparql, default_graphs=default), fmt), nl=False)
+
+
+@main.command()
+@store_option
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.option("--graph", "graph", default=None, help="Only this dataset (name or IRI); default: all graphs.")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig", "nq", "rdf"]), default=None)
+def export(store_path: Path | None, file: Path | None, graph: str | None, fmt: str | None) -> None:
+    """Write the store (or one graph) as RDF to FILE, or to standard output without FILE."""
+    rformat = rdf_format(fmt) if fmt else (rdf_format(file) if file is not None else ox.RdfFormat.TURTLE)
+    with opened(settings_for(store_path)) as (store, _writer):
+        graphs = [resolve_graph(graph)] if graph else store.graphs()
+        if rformat in DATASET_FORMATS:
+            quads = [
+                ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)) for g in graphs for t in store.triples(g)
+            ]
+            data = serialize_quads(quads, rformat, PREFIXES)
+        else:
+            data = serialize_triples([t for g in graphs for t in store.triples(g)], rformat, PREFIXES)
+    if file is None:
+        sys.stdout.buffer.write(data)
+    else:
+        file.write_bytes(data)
+        click.echo(f"{len(data)} Bytes nach {file} geschrieben.", err=True)
+
+
+if __name__ == "__main__":
+    main()

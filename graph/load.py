@@ -1,0 +1,134 @@
+"""Loading files into the store (through the write path) and the first-start bootstrap."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from graph.config import GRAPH_BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH, Settings, graph_iri
+from graph.errors import ParseError, ValidationFailed
+from graph.rdfio import DATASET_FORMATS, parse_file, rdf_files, rdf_format, rdflib_graph
+from graph.store import Store
+from graph.validate import Report, Shapes, validate
+from graph.write import Change, WritePath
+
+SYSTEM_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH}
+
+
+@dataclass
+class LoadResult:
+    """What one load did."""
+
+    graph: str
+    files: int
+    triples: int
+    seconds: float
+    report: Report
+
+
+def resolve_graph(name_or_iri: str) -> str:
+    """A dataset name (``rheine``) becomes its graph IRI; an IRI stays as it is."""
+    if ":" in name_or_iri:
+        return name_or_iri
+    return graph_iri(name_or_iri)
+
+
+def dataset_name(graph: str) -> str:
+    """The short name of a dataset graph (``…/graph/rheine`` → ``rheine``)."""
+    return graph[len(GRAPH_BASE) :] if graph.startswith(GRAPH_BASE) else graph
+
+
+def read_files(paths: Iterable[Path], base_iri: str | None = None) -> dict[str | None, list[ox.Triple]]:
+    """Parse files (folders expand to their RDF files) into triples per graph (``None`` = no graph given)."""
+    out: dict[str | None, list[ox.Triple]] = {}
+    for path in rdf_files(paths):
+        quads_allowed = rdf_format(path) in DATASET_FORMATS
+        for q in parse_file(path, base_iri=base_iri):
+            graph = q.graph_name.value if quads_allowed and isinstance(q.graph_name, ox.NamedNode) else None
+            out.setdefault(graph, []).append(q.triple)
+    return out
+
+
+def load_files(
+    writer: WritePath,
+    paths: list[Path],
+    graph: str | None,
+    *,
+    replace: bool = False,
+    base_iri: str | None = None,
+) -> list[LoadResult]:
+    """Load files into ``graph`` (or into the graphs a TriG/N-Quads file names) through the write path.
+
+    All graphs are checked before any is written: one invalid graph rejects the whole load.
+    """
+    start = time.perf_counter()
+    files = rdf_files(paths)
+    per_graph = read_files(files, base_iri)
+    if graph is not None:
+        merged = [t for triples in per_graph.values() for t in triples]
+        per_graph = {graph: merged}
+    elif None in per_graph:
+        raise ParseError(", ".join(str(p) for p in files), "Kein Ziel-Graph: bitte --graph NAME oder IRI angeben.")
+    changes = []
+    for g, triples in per_graph.items():
+        assert g is not None
+        empty = writer.store.count(g) == 0
+        changes.append(Change(graph=g, add=triples, replace=replace or empty))
+    reports = {}
+    for change in changes:  # validate every graph first ...
+        reports[change.graph] = writer.check(change)
+    for report in reports.values():
+        if not report.conforms:
+            raise ValidationFailed(report)
+    results = []
+    for change in changes:  # ... then write each in its own transaction
+        writer.write(change, validate_change=False)
+        results.append(
+            LoadResult(change.graph, len(files), len(change.add), time.perf_counter() - start, reports[change.graph])
+        )
+    return results
+
+
+def load_system_graphs(store: Store, settings: Settings) -> None:
+    """(Re)load the ontology and the shapes into their own graphs; they are data, read at start-up."""
+    for folder, graph in ((settings.ontology_dir, ONTOLOGY_GRAPH), (settings.shapes_dir, SHAPES_GRAPH)):
+        triples = [q.triple for path in sorted(folder.glob("*.ttl")) for q in parse_file(path)]
+        store.apply(graph, add=triples, replace=True)
+
+
+def bootstrap(writer: WritePath, settings: Settings) -> list[LoadResult]:
+    """Load the system graphs, and every configured dataset that is not in the store yet."""
+    load_system_graphs(writer.store, settings)
+    present = set(writer.store.graphs())
+    loaded = []
+    for name in settings.datasets:
+        graph = graph_iri(name)
+        if graph not in present:
+            loaded += load_files(writer, [settings.data_dir / name], graph)
+    return loaded
+
+
+def dataset_graphs(store: Store) -> list[str]:
+    """The named graphs that hold datasets (not the ontology or the shapes)."""
+    return [g for g in store.graphs() if g not in SYSTEM_GRAPHS]
+
+
+def validate_store(store: Store, shapes: Shapes, graphs: list[str] | None = None) -> dict[str, Report]:
+    """Full validation of each dataset graph on its own."""
+    out = {}
+    for g in graphs if graphs is not None else dataset_graphs(store):
+        out[g] = validate(rdflib_graph(store.triples(g)), shapes)
+    return out
+
+
+def validate_files(paths: list[Path], shapes: Shapes) -> Report:
+    """Full validation of files (parsed together, as one graph)."""
+    data = rdflib.Graph()
+    for triples in read_files(paths).values():
+        rdflib_graph(triples, into=data)
+    return validate(data, shapes)

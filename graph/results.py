@@ -1,0 +1,57 @@
+"""Query results as text: a table for people, CSV / TSV / JSON / XML for scripts."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from graph.rdfio import serialize_triples
+from graph.store import QueryResult
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "xml": ox.QueryResultsFormat.XML,
+}
+
+
+def cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+    """A term as a person reads it in a table."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+def render_table(result: ox.QuerySolutions, max_width: int = 60) -> str:
+    """SELECT results as an aligned plain-text table with a row count."""
+    names = [v.value for v in result.variables]
+    rows = [[cell(sol[name]) for name in names] for sol in result]
+    clipped = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in rows]
+    widths = [max([len(n), *(len(r[i]) for r in clipped)]) for i, n in enumerate(names)]
+    line = "+".join("-" * (w + 2) for w in widths)
+    out = [" | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)), line]
+    out += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in clipped]
+    out.append(f"({len(rows)} Zeile{'n' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def render(result: QueryResult, fmt: str) -> str:
+    """Any query result in ``fmt`` (``table`` or a key of :data:`RESULT_FORMATS`; graphs as Turtle)."""
+    if isinstance(result, ox.QueryTriples):
+        rdf = {"json": ox.RdfFormat.JSON_LD, "table": ox.RdfFormat.TURTLE}.get(fmt, ox.RdfFormat.TURTLE)
+        if fmt in ("csv", "tsv"):
+            rdf = ox.RdfFormat.N_TRIPLES
+        return serialize_triples(list(result), rdf).decode()
+    if fmt == "table":
+        if isinstance(result, ox.QueryBoolean):
+            return ("ja" if bool(result) else "nein") + "\n"
+        return render_table(result)
+    out = result.serialize(format=RESULT_FORMATS[fmt])
+    assert out is not None
+    return out.decode()

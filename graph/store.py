@@ -1,0 +1,216 @@
+"""The store protocol and its embedded implementation on pyoxigraph's on-disk store.
+
+Everything above the store speaks SPARQL or asks for triples of one named graph, so a second
+implementation over a remote SPARQL 1.1 server fits the same protocol. Terms are pyoxigraph's
+(``NamedNode``, ``Literal``, ``BlankNode``, ``Triple``) on both sides of the protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from graph.errors import IntegrationsgraphError, InvalidQuery
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class StoreLocked(IntegrationsgraphError):
+    """The on-disk store is open in another process."""
+
+
+class Store(Protocol):
+    """What the rest of the application needs from a store."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: dict[str, Term] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query. Without ``default_graphs`` the default graph is the union of all graphs.
+
+        ``bindings`` substitute variables with terms (never splice user input into the text); a SELECT
+        must project every bound variable (``SELECT ?g …`` or ``SELECT *``), as SEP-0007 demands.
+        """
+        ...
+
+    def graphs(self) -> list[str]:
+        """The IRIs of all named graphs."""
+        ...
+
+    def count(self, graph: str | None = None) -> int:
+        """Number of triples in one named graph, or quads in the whole store."""
+        ...
+
+    def triples(self, graph: str) -> Iterator[ox.Triple]:
+        """All triples of one named graph."""
+        ...
+
+    def outgoing(self, graph: str, nodes: Iterable[ox.NamedNode]) -> list[ox.Triple]:
+        """Triples of ``graph`` whose subject is one of ``nodes``."""
+        ...
+
+    def incoming(self, graph: str, nodes: Iterable[ox.NamedNode]) -> list[ox.Triple]:
+        """Triples of ``graph`` whose object is one of ``nodes``."""
+        ...
+
+    def apply(
+        self,
+        graph: str,
+        *,
+        add: Iterable[ox.Triple] = (),
+        remove: Iterable[ox.Triple] = (),
+        replace: bool = False,
+    ) -> None:
+        """Change one named graph in a single transaction: all of it or nothing.
+
+        With ``replace`` the graph's whole content is dropped first and ``remove`` is ignored.
+        """
+        ...
+
+    def drop(self, graph: str) -> bool:
+        """Remove a named graph; ``False`` when it did not exist."""
+        ...
+
+    def close(self) -> None:
+        """Release the store."""
+        ...
+
+
+def _nt(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """A term in N-Triples syntax, escaped by pyoxigraph itself."""
+    return str(term)
+
+
+def _data_block(graph: ox.NamedNode, triples: Iterable[ox.Triple]) -> str:
+    lines = [f"{_nt(t.subject)} {_nt(t.predicate)} {_nt(t.object)} ." for t in triples]
+    return f"GRAPH {_nt(graph)} {{\n" + "\n".join(lines) + "\n}"
+
+
+class EmbeddedStore:
+    """pyoxigraph's RocksDB store in a folder on disk (or in memory when ``path`` is None)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        if path is None:
+            self._store = ox.Store()
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            try:
+                self._store = ox.Store(str(path))
+            except OSError as exc:
+                if "lock" in str(exc).lower():
+                    raise StoreLocked(
+                        f"Der Speicher {path} ist von einem anderen Prozess geöffnet "
+                        "(läuft `integrationsgraph serve`?). Beenden Sie ihn oder nutzen Sie die HTTP-Schnittstelle."
+                    ) from exc
+                raise
+
+    @property
+    def native(self) -> ox.Store:
+        """The pyoxigraph store, for bulk operations that the protocol does not cover."""
+        return self._store
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: dict[str, Term] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in (bindings or {}).items()
+        }
+        try:
+            if default_graphs is None:
+                return self._store.query(
+                    sparql,
+                    use_default_graph_as_union=True,
+                    named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None,
+                    substitutions=subs or None,
+                )
+            return self._store.query(
+                sparql,
+                default_graph=[ox.NamedNode(g) for g in default_graphs],
+                named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None,
+                substitutions=subs or None,
+            )
+        except SyntaxError as exc:
+            raise InvalidQuery(str(exc)) from exc
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        result = self._store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            substitutions={ox.Variable("g"): ox.NamedNode(graph)},
+        )
+        assert isinstance(result, ox.QuerySolutions)
+        for row in result:
+            n = row["n"]
+            assert isinstance(n, ox.Literal)
+            return int(n.value)
+        return 0
+
+    def triples(self, graph: str) -> Iterator[ox.Triple]:
+        for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            yield q.triple
+
+    def outgoing(self, graph: str, nodes: Iterable[ox.NamedNode]) -> list[ox.Triple]:
+        g = ox.NamedNode(graph)
+        return [q.triple for n in nodes for q in self._store.quads_for_pattern(n, None, None, g)]
+
+    def incoming(self, graph: str, nodes: Iterable[ox.NamedNode]) -> list[ox.Triple]:
+        g = ox.NamedNode(graph)
+        return [q.triple for n in nodes for q in self._store.quads_for_pattern(None, None, n, g)]
+
+    def apply(
+        self,
+        graph: str,
+        *,
+        add: Iterable[ox.Triple] = (),
+        remove: Iterable[ox.Triple] = (),
+        replace: bool = False,
+    ) -> None:
+        g = ox.NamedNode(graph)
+        add = list(add)
+        if not replace:
+            remove = [t for t in remove if not isinstance(t.subject, ox.BlankNode)]
+            if not remove:
+                # extend() is one transaction, and much faster than an INSERT DATA text.
+                self._store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in add)
+                return
+        # One SPARQL update is one transaction: the drop/delete and the insert land together or not at all.
+        parts = [f"DROP SILENT GRAPH {_nt(g)}"] if replace else [f"DELETE DATA {{ {_data_block(g, remove)} }}"]
+        if add:
+            parts.append(f"INSERT DATA {{ {_data_block(g, add)} }}")
+        elif replace:
+            parts.append(f"CREATE SILENT GRAPH {_nt(g)}")
+        self._store.update(" ;\n".join(parts))
+
+    def drop(self, graph: str) -> bool:
+        g = ox.NamedNode(graph)
+        if not self._store.contains_named_graph(g):
+            return False
+        self._store.remove_graph(g)
+        return True
+
+    def close(self) -> None:
+        self._store.flush()
+        del self._store
+
+
+def open_store(path: Path | None) -> EmbeddedStore:
+    """Open the embedded store at ``path`` (in memory for ``None``)."""
+    return EmbeddedStore(path)

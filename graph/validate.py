@@ -1,0 +1,278 @@
+"""SHACL validation with pyshacl, and the validation report as data.
+
+Full validation runs every shape over one dataset. Incremental validation (the write path) passes
+``focus_nodes`` and only the shapes that target them, which PERFORMANCE.md measured as constant in
+the size of the graph.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyshacl
+import rdflib
+from rdflib.namespace import RDF, RDFS, SH, SKOS
+
+from graph.config import ONTOLOGY_NS
+
+KIO = rdflib.Namespace(ONTOLOGY_NS)
+SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+def load_turtle_dir(folder: Path) -> rdflib.Graph:
+    """Every ``*.ttl`` file of a folder in one rdflib graph."""
+    graph = rdflib.Graph()
+    for path in sorted(folder.glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+class Shapes:
+    """The shapes graph, the ontology's class hierarchy, and which node shapes target which class."""
+
+    def __init__(self, shapes: rdflib.Graph, ontology: rdflib.Graph) -> None:
+        self.graph = shapes
+        self.ontology = ontology
+        self.subclass_triples = list(ontology.triples((None, RDFS.subClassOf, None)))
+        self._by_class: dict[rdflib.term.Node, set[rdflib.term.Node]] = {}
+        self._untargeted_by_class: set[rdflib.term.Node] = set()
+        for shape in set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(SH.targetClass, None)):
+            classes = list(shapes.objects(shape, SH.targetClass))
+            if (shape, RDF.type, RDFS.Class) in shapes:
+                classes.append(shape)  # implicit class target
+            other = any(
+                (shape, p, None) in shapes for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+            )
+            for cls in classes:
+                self._by_class.setdefault(cls, set()).add(shape)
+            if other:
+                self._untargeted_by_class.add(shape)
+        self._superclasses: dict[rdflib.term.Node, set[rdflib.term.Node]] = {}
+
+    @classmethod
+    def from_dirs(cls, shapes_dir: Path, ontology_dir: Path) -> Shapes:
+        """Read ``shapes_dir/*.ttl`` and ``ontology_dir/*.ttl``."""
+        return cls(load_turtle_dir(shapes_dir), load_turtle_dir(ontology_dir))
+
+    def superclasses(self, cls: rdflib.term.Node) -> set[rdflib.term.Node]:
+        """``cls`` and all its super-classes in the ontology."""
+        if cls not in self._superclasses:
+            seen = {cls}
+            todo = [cls]
+            while todo:
+                for sup in self.ontology.objects(todo.pop(), RDFS.subClassOf):
+                    if sup not in seen:
+                        seen.add(sup)
+                        todo.append(sup)
+            self._superclasses[cls] = seen
+        return self._superclasses[cls]
+
+    def shapes_for(self, types: set[rdflib.term.Node]) -> list[rdflib.term.Node]:
+        """Node shapes that target instances of any of ``types`` (plus every non-class-targeted shape)."""
+        out = set(self._untargeted_by_class)
+        for t in types:
+            for cls in self.superclasses(t):
+                out |= self._by_class.get(cls, set())
+        return sorted(out, key=str)
+
+
+@dataclass
+class Result:
+    """One SHACL result, made readable."""
+
+    severity: str
+    focus: str
+    focus_label: str | None
+    path: str | None
+    value: str | None
+    message_de: str
+    message_en: str
+    shape: str
+    field: str | None = None
+    field_label: str | None = None
+
+    def message(self, lang: str) -> str:
+        return self.message_en if lang == "en" and self.message_en else self.message_de
+
+
+@dataclass
+class Report:
+    """A validation report: ``conforms`` (no Violation), the results, and pyshacl's results graph."""
+
+    conforms: bool
+    results: list[Result] = field(default_factory=list)
+    graph: rdflib.Graph | None = None
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Warning"]
+
+    def counts(self) -> dict[str, int]:
+        out = {"Violation": 0, "Warning": 0, "Info": 0}
+        for r in self.results:
+            out[r.severity] = out.get(r.severity, 0) + 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "conforms": self.conforms,
+            "counts": self.counts(),
+            "results": [asdict(r) for r in self.results],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def to_turtle(self) -> str:
+        graph = self.graph if self.graph is not None else rdflib.Graph()
+        return graph.serialize(format="turtle")
+
+
+def validate(
+    data: rdflib.Graph,
+    shapes: Shapes,
+    *,
+    focus_nodes: list[rdflib.term.Node] | None = None,
+) -> Report:
+    """Validate ``data`` (all of it, or only ``focus_nodes`` with the shapes that target them)."""
+    for triple in shapes.subclass_triples:
+        data.add(triple)
+    kwargs: dict[str, Any] = {}
+    if focus_nodes is not None:
+        if not focus_nodes:
+            return Report(conforms=True)
+        types = {t for n in focus_nodes for t in data.objects(n, RDF.type)}
+        use = shapes.shapes_for(types)
+        if not use:
+            return Report(conforms=True)
+        kwargs = {"focus_nodes": focus_nodes, "use_shapes": use}
+    conforms, results_graph, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes.graph,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        abort_on_first=False,
+        inplace=True,
+        **kwargs,
+    )
+    results = [
+        _result(results_graph, node, data, shapes) for node in results_graph.subjects(RDF.type, SH.ValidationResult)
+    ]
+    results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.field_label or "~", r.focus, r.shape))
+    conforms = not any(r.severity == "Violation" for r in results)
+    return Report(conforms=conforms, results=results, graph=results_graph)
+
+
+def _result(rg: rdflib.Graph, node: rdflib.term.Node, data: rdflib.Graph, shapes: Shapes) -> Result:
+    focus = rg.value(node, SH.focusNode)
+    shape = rg.value(node, SH.sourceShape)
+    path = rg.value(node, SH.resultPath)
+    value = rg.value(node, SH.value)
+    sev_node = rg.value(node, SH.resultSeverity)
+    severity = SEVERITY_NAMES.get(sev_node, "Violation") if isinstance(sev_node, rdflib.URIRef) else "Violation"
+    messages = {getattr(m, "language", None): str(m) for m in rg.objects(node, SH.resultMessage)}
+    # pyshacl copies sh:message into the result; fall back to the shape's own messages (by language).
+    for source in (shape, _parent_shape(shapes.graph, shape)):
+        if source is not None:
+            for m in shapes.graph.objects(source, SH.message):
+                messages.setdefault(getattr(m, "language", None), str(m))
+    de = messages.get("de") or messages.get(None) or next(iter(messages.values()), "")
+    en = messages.get("en") or de
+    field_node = _field_of(data, focus) if focus is not None else None
+    return Result(
+        severity=severity,
+        focus=str(focus),
+        focus_label=_label(data, focus),
+        path=_path_text(rg, path, shapes.graph) if path is not None else None,
+        value=str(value) if value is not None else None,
+        message_de=de,
+        message_en=en,
+        shape=str(shape),
+        field=str(field_node) if field_node is not None else None,
+        field_label=_label(data, field_node),
+    )
+
+
+def _parent_shape(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> rdflib.term.Node | None:
+    if shape is None:
+        return None
+    return shapes.value(None, SH.property, shape)
+
+
+def _label(data: rdflib.Graph, node: rdflib.term.Node | None) -> str | None:
+    if node is None:
+        return None
+    labels = list(data.objects(node, SKOS.prefLabel))
+    for lbl in labels:
+        if getattr(lbl, "language", None) == "de":
+            return str(lbl)
+    return str(labels[0]) if labels else None
+
+
+def _path_text(rg: rdflib.Graph, path: rdflib.term.Node, shapes: rdflib.Graph) -> str:
+    if isinstance(path, rdflib.URIRef):
+        return _curie(path)
+    inverse = rg.value(path, SH.inversePath) or shapes.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{_curie(inverse)}"
+    return str(path)
+
+
+def _curie(node: rdflib.term.Node) -> str:
+    text = str(node)
+    for prefix, ns in _PREFIXES.items():
+        if text.startswith(ns):
+            return f"{prefix}:{text[len(ns) :]}"
+    return f"<{text}>"
+
+
+_PREFIXES = {
+    "kio": ONTOLOGY_NS,
+    "skos": str(SKOS),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "org": "http://www.w3.org/ns/org#",
+    "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "time": "http://www.w3.org/2006/time#",
+    "sdmx-dimension": "http://purl.org/linked-data/sdmx/2009/dimension#",
+}
+
+
+def _field_of(data: rdflib.Graph, node: rdflib.term.Node) -> rdflib.term.Node | None:
+    """The Handlungsfeld a node belongs to, following the goal chain upwards."""
+    if (node, RDF.type, KIO.Handlungsfeld) in data:
+        return node
+    todo, seen = [node], {node}
+    for _ in range(6):
+        nxt = []
+        for n in todo:
+            found = data.value(n, KIO.imHandlungsfeld)
+            if found is not None:
+                return found
+            ups = [
+                *data.objects(n, KIO.konkretisiert),
+                *data.objects(n, KIO.traegtBeiZu),
+                *data.objects(n, KIO.indikator),
+                *data.objects(n, KIO.fuerIndikator),
+                *data.subjects(KIO.gemessenDurch, n),
+                *data.subjects(KIO.hatZielvorgabe, n),
+                *data.objects(n, rdflib.URIRef("http://www.w3.org/ns/org#purpose")),
+            ]
+            for up in ups:
+                if (up, RDF.type, KIO.Handlungsfeld) in data:
+                    return up
+                if up not in seen:
+                    seen.add(up)
+                    nxt.append(up)
+        todo = nxt
+    return None

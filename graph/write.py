@@ -1,0 +1,133 @@
+"""The one write path: parse → validate what the change touches → commit in one transaction, or reject whole.
+
+Every door (files, REST, SPARQL Update, Graph Store Protocol, spreadsheets) ends here. A change to
+one named graph is validated on the nodes it touches and the nodes those reach (three steps out, one
+step in), so a write costs O(change), not O(graph). A change that replaces a whole graph is
+validated whole. A rejected change raises :class:`ValidationFailed` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+import rdflib
+
+from graph.errors import ValidationFailed
+from graph.rdfio import rdflib_graph, to_rdflib
+from graph.store import Store
+from graph.validate import Report, Shapes, validate
+
+SKOS_NOTATION = ox.NamedNode("http://www.w3.org/2004/02/skos/core#notation")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+CONTEXT_DEPTH = 3
+"""How many steps out from a touched node the validation context reaches (Maßnahme → Handlungsziel
+→ Leitziel → Handlungsfeld)."""
+
+
+@dataclass
+class Change:
+    """What one write does to one named graph."""
+
+    graph: str
+    add: list[ox.Triple] = field(default_factory=list)
+    remove: list[ox.Triple] = field(default_factory=list)
+    replace: bool = False
+
+
+class WritePath:
+    """Serialises writes in this process and validates each before it commits."""
+
+    def __init__(self, store: Store, shapes: Shapes) -> None:
+        self.store = store
+        self.shapes = shapes
+        self._lock = threading.Lock()
+
+    def write(self, change: Change, *, validate_change: bool = True) -> Report:
+        """Validate and commit ``change``; raise :class:`ValidationFailed` (nothing written) on Violations."""
+        with self._lock:
+            report = self.check(change) if validate_change else Report(conforms=True)
+            if not report.conforms:
+                raise ValidationFailed(report)
+            self.store.apply(change.graph, add=change.add, remove=change.remove, replace=change.replace)
+            return report
+
+    def check(self, change: Change) -> Report:
+        """The report the change would get, without writing anything."""
+        if change.replace:
+            return validate(rdflib_graph(change.add), self.shapes)
+        data, focus = self._context(change)
+        return validate(data, self.shapes, focus_nodes=focus)
+
+    def _context(self, change: Change) -> tuple[rdflib.Graph, list[rdflib.term.Node]]:
+        g = change.graph
+        added = _Index(change.add)
+        removed = {(t.subject, t.predicate, t.object) for t in change.remove}
+
+        subjects = {t.subject for t in (*change.add, *change.remove) if isinstance(t.subject, ox.NamedNode)}
+        objects = {
+            t.object
+            for t in (*change.add, *change.remove)
+            if isinstance(t.object, ox.NamedNode) and t.predicate != RDF_TYPE
+        } - subjects
+        # An object is touched only if it is an instance in this graph, not a code-list value such as
+        # kio:laufend, which would drag every Maßnahme with that status into the validation.
+        typed = {
+            t.subject
+            for t in self.store.outgoing(g, objects)
+            if t.predicate == RDF_TYPE and isinstance(t.subject, ox.NamedNode)
+        }
+        typed |= {n for n in objects if any(t.predicate == RDF_TYPE for t in added.by_subject.get(n, []))}
+        touched: set[ox.NamedNode] = subjects | typed
+        # Whoever points at a changed node is affected too (a Handlungsziel whose Leitziel goes away).
+        changed = {t.subject for t in change.remove if isinstance(t.subject, ox.NamedNode)}
+        pointing = {t.subject for t in self.store.incoming(g, changed) if isinstance(t.subject, ox.NamedNode)}
+        focus = touched | pointing
+
+        triples: set[tuple[object, object, object]] = set()
+        frontier: set[ox.NamedNode] = set(focus)
+        seen: set[ox.NamedNode] = set()
+        for _ in range(CONTEXT_DEPTH + 1):
+            frontier -= seen
+            if not frontier:
+                break
+            seen |= frontier
+            found = [
+                *self.store.outgoing(g, frontier),
+                *(t for n in frontier for t in added.by_subject.get(n, [])),
+            ]
+            nxt: set[ox.NamedNode] = set()
+            for t in found:
+                triples.add((t.subject, t.predicate, t.object))
+                if isinstance(t.object, ox.NamedNode) and t.predicate != RDF_TYPE:
+                    nxt.add(t.object)
+            frontier = nxt
+        # Incoming links of the focus (values of an indicator, Handlungsziele of a Leitziel) and their types.
+        for t in self.store.incoming(g, focus):
+            triples.add((t.subject, t.predicate, t.object))
+        # Others with the same code, so "unique notation" sees them.
+        notations = [t[2] for t in triples if t[1] == SKOS_NOTATION]
+        same_code = [t for t in self.store.incoming(g, notations) if t.predicate == SKOS_NOTATION]  # type: ignore[arg-type]
+        others = {t.subject for t in same_code if isinstance(t.subject, ox.NamedNode)} | {
+            t[0] for t in triples if isinstance(t[0], ox.NamedNode) and t[0] not in seen
+        }
+        for t in [*same_code, *self.store.outgoing(g, others)]:
+            triples.add((t.subject, t.predicate, t.object))
+
+        data = rdflib.Graph()
+        for s, p, o in triples:
+            if (s, p, o) not in removed:
+                data.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))  # type: ignore[arg-type]
+        rdflib_graph(change.add, into=data)
+        return data, [to_rdflib(n) for n in sorted(focus, key=str)]
+
+
+class _Index:
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self.by_subject: dict[object, list[ox.Triple]] = {}
+        self.by_object: dict[object, list[ox.Triple]] = {}
+        for t in triples:
+            self.by_subject.setdefault(t.subject, []).append(t)
+            self.by_object.setdefault(t.object, []).append(t)

@@ -1,0 +1,126 @@
+"""The command line as a user runs it: validate, query, load, export (in-process through click)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from rdflib.compare import isomorphic
+
+from graph.cli import main
+from graph.config import ROOT
+
+DATA = Path(__file__).parents[1] / "data" / "core"
+HF_QUERY = """PREFIX kio: <https://w3id.org/integrationsgraph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?notation ?feld WHERE { GRAPH <https://w3id.org/integrationsgraph/graph/rheine> {
+  ?f a kio:Handlungsfeld ; skos:notation ?notation ; skos:prefLabel ?feld . FILTER(LANG(?feld) = "de") } }
+ORDER BY ?notation"""
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "store"
+    result = CliRunner().invoke(main, ["query", "--store", str(path), "ASK { ?s ?p ?o }"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_validate_musterstadt_conforms() -> None:
+    code, out = run("validate", str(ROOT / "data" / "musterstadt"))
+    assert code == 0, out
+    assert "konform" in out and "NICHT" not in out
+
+
+def test_validate_names_the_orphan_handlungsziel_in_german() -> None:
+    code, out = run("validate", str(DATA / "handlungsziel-ohne-leitziel.ttl"))
+    assert code == 1
+    assert "NICHT konform" in out
+    assert "„Beratung ausbauen“" in out
+    assert "https://w3id.org/integrationsgraph/id/test/handlungsziel/verwaist" in out
+    assert "Pfad: kio:konkretisiert" in out
+    assert "Regel: kios:" in out
+    assert "Leitziel" in out
+
+
+def test_validate_in_english_and_as_json() -> None:
+    code, out = run("validate", "--lang", "en", str(DATA / "handlungsziel-ohne-leitziel.ttl"))
+    assert code == 1 and "does NOT conform" in out
+    code, out = run("validate", "--format", "json", str(DATA / "handlungsziel-ohne-leitziel.ttl"))
+    body = json.loads(out)
+    [report] = body.values()
+    assert report["conforms"] is False
+    assert any(r["path"] == "kio:konkretisiert" and r["message_de"] and r["message_en"] for r in report["results"])
+
+
+def test_validate_parse_error_names_file_and_line() -> None:
+    code, out = run("validate", str(DATA / "kaputt.ttl"))
+    assert code == 2
+    assert "kaputt.ttl, Zeile 3" in out
+
+
+def test_query_prints_the_eight_rheine_fields_as_a_table(store_path: Path) -> None:
+    code, out = run("query", "--store", str(store_path), HF_QUERY)
+    assert code == 0, out
+    assert "(8 Zeilen)" in out
+    assert "Sprachförderung" in out and "Interreligiöser Dialog" in out
+
+
+@pytest.mark.parametrize(("fmt", "marker"), [("csv", "notation,feld"), ("tsv", "?notation\t?feld"), ("json", '"vars"')])
+def test_query_formats(store_path: Path, fmt: str, marker: str) -> None:
+    code, out = run("query", "--store", str(store_path), "--format", fmt, HF_QUERY)
+    assert code == 0, out
+    assert marker in out
+    assert "Wohnen und dezentrales Unterbringungskonzept" in out
+
+
+def test_query_syntax_error_exits_2(store_path: Path) -> None:
+    code, out = run("query", "--store", str(store_path), "SELECT * WHERE { ?s ?p }")
+    assert code == 2
+    assert "Fehler" in out
+
+
+def test_validate_the_store(store_path: Path) -> None:
+    code, out = run("validate", "--store", str(store_path), "--format", "json")
+    assert code == 0, out
+    assert set(json.loads(out)) == {"rheine", "musterstadt"}
+
+
+def test_load_and_export_round_trip(tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    code, out = run("load", "--store", store, str(DATA / "kette.ttl"), "--graph", "teststadt")
+    assert code == 0, out
+    assert "teststadt:" in out
+    out_file = tmp_path / "teststadt.nt"
+    code, out = run("export", "--store", store, str(out_file), "--graph", "teststadt")
+    assert code == 0, out
+    exported = rdflib.Graph().parse(out_file, format="nt")
+    original = rdflib.Graph().parse(DATA / "kette.ttl", format="turtle")
+    assert isomorphic(exported, original)
+    code, out = run("export", "--store", store, "--graph", "teststadt", "--format", "jsonld")
+    assert json.loads(out)
+
+
+def test_rejected_load_writes_nothing(tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    code, before = run("export", "--store", store, "--format", "nq")
+    assert code == 0
+    code, out = run("load", "--store", store, str(DATA / "handlungsziel-ohne-leitziel.ttl"), "--graph", "musterstadt")
+    assert code == 1
+    assert "Beratung ausbauen" in out
+    code, after = run("export", "--store", store, "--format", "nq")
+    assert sorted(after.splitlines()) == sorted(before.splitlines())
+
+
+def test_load_without_graph_for_a_triple_file_is_refused(tmp_path: Path) -> None:
+    code, out = run("load", "--store", str(tmp_path / "s"), str(DATA / "kette.ttl"))
+    assert code == 2
+    assert "--graph" in out

@@ -1,0 +1,98 @@
+"""The embedded store: transactions, graphs, patterns, safe bindings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph.errors import InvalidQuery
+from graph.store import EmbeddedStore, StoreLocked
+
+G = "https://w3id.org/integrationsgraph/graph/test"
+EX = "http://example.org/"
+
+
+def t(s: str, p: str, o: str | ox.Literal) -> ox.Triple:
+    obj = o if isinstance(o, ox.Literal) else ox.NamedNode(EX + o)
+    return ox.Triple(ox.NamedNode(EX + s), ox.NamedNode(EX + p), obj)
+
+
+def test_apply_adds_and_counts(store: EmbeddedStore) -> None:
+    store.apply(G, add=[t("a", "p", "b"), t("b", "p", "c")])
+    assert store.count(G) == 2
+    assert store.graphs() == [G]
+
+
+def test_apply_removes_and_adds_in_one_step(store: EmbeddedStore) -> None:
+    store.apply(G, add=[t("a", "p", "b")])
+    store.apply(G, add=[t("a", "p", "c")], remove=[t("a", "p", "b")])
+    assert {x.object.value for x in store.triples(G)} == {EX + "c"}
+
+
+def test_replace_drops_old_content(store: EmbeddedStore) -> None:
+    store.apply(G, add=[t("a", "p", "b")])
+    store.apply(G, add=[t("x", "p", "y")], replace=True)
+    assert [x.subject.value for x in store.triples(G)] == [EX + "x"]
+
+
+def test_replace_with_nothing_keeps_an_empty_graph(store: EmbeddedStore) -> None:
+    store.apply(G, add=[t("a", "p", "b")])
+    store.apply(G, add=[], replace=True)
+    assert store.count(G) == 0
+
+
+def test_literals_with_quotes_and_newlines_survive(store: EmbeddedStore) -> None:
+    tricky = ox.Literal('Zitat: "Willkommen" }\nzweite Zeile', language="de")
+    store.apply(G, add=[t("a", "label", "old")])
+    store.apply(G, add=[t("a", "label", tricky)], remove=[t("a", "label", "old")])
+    [triple] = list(store.triples(G))
+    assert triple.object == tricky
+
+
+def test_outgoing_and_incoming(store: EmbeddedStore) -> None:
+    store.apply(G, add=[t("a", "p", "b"), t("c", "p", "b"), t("b", "p", "d")])
+    assert {x.object.value for x in store.outgoing(G, [ox.NamedNode(EX + "b")])} == {EX + "d"}
+    assert {x.subject.value for x in store.incoming(G, [ox.NamedNode(EX + "b")])} == {EX + "a", EX + "c"}
+
+
+def test_query_sees_union_of_graphs_by_default(store: EmbeddedStore) -> None:
+    store.apply(G, add=[t("a", "p", "b")])
+    store.apply(G + "2", add=[t("c", "p", "d")])
+    result = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert isinstance(result, ox.QuerySolutions)
+    assert [r["n"].value for r in result] == ["2"]  # type: ignore[union-attr]
+
+
+def test_query_bindings_are_terms_not_text(store: EmbeddedStore) -> None:
+    store.apply(G, add=[t("a", "p", ox.Literal("x"))])
+    hostile = ox.Literal('x" } ; DROP ALL ; SELECT * { "')
+    result = store.query("SELECT ?s ?v WHERE { ?s ?p ?v }", bindings={"v": hostile})
+    assert isinstance(result, ox.QuerySolutions)
+    assert list(result) == []
+    assert store.count(G) == 1
+
+
+def test_syntax_error_is_invalid_query(store: EmbeddedStore) -> None:
+    with pytest.raises(InvalidQuery, match="1:"):
+        store.query("SELECT * WHERE { ?s ?p }")
+
+
+def test_drop(store: EmbeddedStore) -> None:
+    store.apply(G, add=[t("a", "p", "b")])
+    assert store.drop(G) is True
+    assert store.drop(G) is False
+    assert store.graphs() == []
+
+
+def test_on_disk_store_keeps_data_and_refuses_a_second_opener(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    first = EmbeddedStore(path)
+    first.apply(G, add=[t("a", "p", "b")])
+    with pytest.raises(StoreLocked, match="anderen Prozess"):
+        EmbeddedStore(path)
+    first.close()
+    again = EmbeddedStore(path)
+    assert again.count(G) == 1
+    again.close()
