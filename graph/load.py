@@ -13,9 +13,9 @@ import rdflib
 from graph.config import GRAPH_BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH, Settings, graph_iri
 from graph.errors import ParseError, ValidationFailed
 from graph.rdfio import DATASET_FORMATS, parse_file, rdf_files, rdf_format, rdflib_graph
-from graph.store import Store
+from graph.store import Change, Store
 from graph.validate import Report, Shapes, validate
-from graph.write import Change, WritePath
+from graph.write import WritePath
 
 SYSTEM_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH}
 

@@ -8,6 +8,7 @@ implementation over a remote SPARQL 1.1 server fits the same protocol. Terms are
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -17,6 +18,16 @@ from graph.errors import IntegrationsgraphError, InvalidQuery
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass
+class Change:
+    """What one write does to one named graph; with ``replace`` the graph's content is dropped first."""
+
+    graph: str
+    add: list[ox.Triple] = field(default_factory=list)
+    remove: list[ox.Triple] = field(default_factory=list)
+    replace: bool = False
 
 
 class StoreLocked(IntegrationsgraphError):
@@ -73,6 +84,10 @@ class Store(Protocol):
 
         With ``replace`` the graph's whole content is dropped first and ``remove`` is ignored.
         """
+        ...
+
+    def commit(self, changes: Sequence[Change]) -> None:
+        """Apply changes to several graphs in one transaction (a graph and its private companion, say)."""
         ...
 
     def drop(self, graph: str) -> bool:
@@ -183,20 +198,33 @@ class EmbeddedStore:
         remove: Iterable[ox.Triple] = (),
         replace: bool = False,
     ) -> None:
-        g = ox.NamedNode(graph)
-        add = list(add)
-        if not replace:
-            remove = [t for t in remove if not isinstance(t.subject, ox.BlankNode)]
-            if not remove:
-                # extend() is one transaction, and much faster than an INSERT DATA text.
-                self._store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in add)
-                return
-        # One SPARQL update is one transaction: the drop/delete and the insert land together or not at all.
-        parts = [f"DROP SILENT GRAPH {_nt(g)}"] if replace else [f"DELETE DATA {{ {_data_block(g, remove)} }}"]
-        if add:
-            parts.append(f"INSERT DATA {{ {_data_block(g, add)} }}")
-        elif replace:
-            parts.append(f"CREATE SILENT GRAPH {_nt(g)}")
+        self.commit([Change(graph, list(add), list(remove), replace)])
+
+    def commit(self, changes: Sequence[Change]) -> None:
+        changes = [c for c in changes if c.add or c.remove or c.replace]
+        if not changes:
+            return
+        if len(changes) == 1 and not changes[0].replace and not changes[0].remove:
+            # extend() is one transaction, and much faster than an INSERT DATA text.
+            g = ox.NamedNode(changes[0].graph)
+            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in changes[0].add)
+            return
+        # One SPARQL update is one transaction: drops, deletes and inserts land together or not at all.
+        parts = []
+        for c in changes:
+            g = ox.NamedNode(c.graph)
+            if c.replace:
+                parts.append(f"DROP SILENT GRAPH {_nt(g)}")
+                parts.append(f"CREATE SILENT GRAPH {_nt(g)}")
+            elif c.remove:
+                if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in c.remove):
+                    raise IntegrationsgraphError(
+                        "Tripel mit leeren Knoten (blank nodes) lassen sich nur durch Ersetzen des ganzen Graphen "
+                        "entfernen."
+                    )
+                parts.append(f"DELETE DATA {{ {_data_block(g, c.remove)} }}")
+            if c.add:
+                parts.append(f"INSERT DATA {{ {_data_block(g, c.add)} }}")
         self._store.update(" ;\n".join(parts))
 
     def drop(self, graph: str) -> bool:

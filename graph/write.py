@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 import rdflib
 
 from graph.errors import ValidationFailed
 from graph.rdfio import rdflib_graph, to_rdflib
-from graph.store import Store
+from graph.store import Change, Store
 from graph.validate import Report, Shapes, validate
 
 SKOS_NOTATION = ox.NamedNode("http://www.w3.org/2004/02/skos/core#notation")
@@ -25,16 +24,6 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CONTEXT_DEPTH = 3
 """How many steps out from a touched node the validation context reaches (Maßnahme → Handlungsziel
 → Leitziel → Handlungsfeld)."""
-
-
-@dataclass
-class Change:
-    """What one write does to one named graph."""
-
-    graph: str
-    add: list[ox.Triple] = field(default_factory=list)
-    remove: list[ox.Triple] = field(default_factory=list)
-    replace: bool = False
 
 
 class WritePath:
@@ -51,7 +40,7 @@ class WritePath:
             report = self.check(change) if validate_change else Report(conforms=True)
             if not report.conforms:
                 raise ValidationFailed(report)
-            self.store.apply(change.graph, add=change.add, remove=change.remove, replace=change.replace)
+            self.store.commit([change])
             return report
 
     def check(self, change: Change) -> Report:

@@ -9,8 +9,8 @@ import pytest
 
 from graph.errors import ValidationFailed
 from graph.rdfio import parse_file
-from graph.store import EmbeddedStore
-from graph.write import Change, WritePath
+from graph.store import Change, EmbeddedStore
+from graph.write import WritePath
 
 DATA = Path(__file__).parents[1] / "data"
 
