@@ -1,9 +1,21 @@
-"""Shared fixtures: real ontology and shapes, a store per test, settings that never touch os.environ."""
+"""Shared fixtures: real ontology and shapes, a store per test, a real server, a real browser.
+
+Settings are built per test and passed in; nothing changes ``os.environ`` at import time.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from graph.config import ROOT, Settings
@@ -12,6 +24,9 @@ from graph.validate import Shapes
 from graph.write import WritePath
 
 DATA = Path(__file__).parent / "data"
+WRITE_TOKEN = "test-token"
+ARTIFACTS = ROOT / "test-artifacts"
+"""Screenshots and other artefacts tests keep (ignored by git, kept by CI's workspace)."""
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +36,7 @@ def shapes() -> Shapes:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(store=tmp_path / "store", write_token="test-token")
+    return Settings(store=tmp_path / "store", write_token=WRITE_TOKEN)
 
 
 @pytest.fixture
@@ -32,3 +47,71 @@ def store() -> EmbeddedStore:
 @pytest.fixture
 def writer(store: EmbeddedStore, shapes: Shapes) -> WritePath:
     return WritePath(store, shapes)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``integrationsgraph serve`` as a real process on a free loopback port (store in a temp folder).
+
+    Shared by the whole session: tests that write through it must only add resources of their own.
+    """
+    port = free_port()
+    store = tmp_path_factory.mktemp("server") / "store"
+    env = {**os.environ, "INTEGRATIONSGRAPH_STORE": str(store), "INTEGRATIONSGRAPH_WRITE_TOKEN": WRITE_TOKEN}
+    log = (tmp_path_factory.mktemp("server-log") / "server.log").open("w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"server exited: {log.read()}")
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("server did not come up within 120 s")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, driven by Playwright (no browser download)."""
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        pytest.fail("Debian's chromium is missing: run scripts/setup as root (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -2,65 +2,36 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
+
+from graph.config import ROOT
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    store = tmp_path_factory.mktemp("server") / "store"
-    env = {**os.environ, "INTEGRATIONSGRAPH_STORE": str(store)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                pytest.fail(f"server exited: {out}")
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server did not come up within 90 s")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-def test_server_serves_landing_page_with_both_datasets(server: str) -> None:
-    response = httpx.get(server + "/")
+def test_server_serves_landing_page_with_both_datasets(live_server: str) -> None:
+    response = httpx.get(live_server + "/")
     assert response.status_code == 200
     assert "Musterstadt" in response.text and 'data-dataset="rheine"' in response.text
 
 
-def test_server_health_over_http(server: str) -> None:
-    assert httpx.get(server + "/health").json()["status"] == "ok"
+def test_server_health_over_http(live_server: str) -> None:
+    assert httpx.get(live_server + "/health").json()["status"] == "ok"
 
 
-def test_server_keeps_its_store_on_disk(server: str, tmp_path: Path) -> None:
-    body = httpx.get(server + "/api/datasets").json()
+def test_server_lists_both_datasets(live_server: str) -> None:
+    body = httpx.get(live_server + "/api/datasets").json()
     assert {d["name"] for d in body} == {"rheine", "musterstadt"}
+
+
+def test_landing_page_in_a_real_browser(live_server: str, browser: object, tmp_path: Path) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(live_server + "/")
+    assert page.locator("h1").inner_text() == "Kommunale Integrationskonzepte als Wissensgraph"
+    assert page.locator("tr[data-dataset]").count() == 2
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path=str(ROOT / "test-artifacts" / "landing.png"))
+    page.close()
+    assert errors == []
