@@ -200,5 +200,21 @@ def export(store_path: Path | None, file: Path | None, graph: str | None, fmt: s
         click.echo(f"{len(data)} Bytes nach {file} geschrieben.", err=True)
 
 
+@main.command()
+@click.option("--municipalities", "count", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same data.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="A .trig or .nq file.")
+def generate(count: int, seed: int, output: Path) -> None:
+    """Write N FICTIONAL municipalities (one named graph each, datasets fiktiv-001 …) for benchmarks."""
+    from graph.generate import municipalities
+
+    fmt = rdf_format(output)
+    if fmt not in DATASET_FORMATS:
+        fail("Bitte eine Datei mit der Endung .trig oder .nq angeben (ein Graph je Gemeinde).")
+    data = serialize_quads(municipalities(count, seed), fmt, PREFIXES)
+    output.write_bytes(data)
+    click.echo(f"{count} fiktive Gemeinde(n) nach {output} geschrieben ({len(data)} Bytes).", err=True)
+
+
 if __name__ == "__main__":
     main()
