@@ -9,7 +9,7 @@ validated whole. A rejected change raises :class:`ValidationFailed` and writes n
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 import rdflib
@@ -34,9 +34,21 @@ class WritePath:
         self.shapes = shapes
         self._lock = threading.Lock()
 
-    def write(self, change: Change, *, validate_change: bool = True) -> Report:
-        """Validate and commit ``change``; raise :class:`ValidationFailed` (nothing written) on Violations."""
+    def write(
+        self,
+        change: Change,
+        *,
+        validate_change: bool = True,
+        precondition: Callable[[], None] | None = None,
+    ) -> Report:
+        """Validate and commit ``change``; raise :class:`ValidationFailed` (nothing written) on Violations.
+
+        ``precondition`` runs under the write lock before anything else and may raise to refuse the
+        write (an ETag that no longer matches, say), so check and commit see the same state.
+        """
         with self._lock:
+            if precondition is not None:
+                precondition()
             report = self.check(change) if validate_change else Report(conforms=True)
             if not report.conforms:
                 raise ValidationFailed(report)
