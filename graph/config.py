@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -46,6 +47,79 @@ class Settings(BaseSettings):
         default=None,
         description="Bearer token that writes must present; without one, every write over HTTP is refused.",
     )
+    # Open-data publication (graph/publish.py, graph/catalog.py, graph/privacy.py)
+    public_base_url: str | None = Field(
+        default=None,
+        description="Public address of the published folder (or of the server behind a proxy), ending in `/`; "
+        "the catalog's download addresses start with it. Unset: the static catalog uses relative addresses "
+        "(GovData needs absolute ones).",
+    )
+    publisher_name: str = Field(
+        default="Stadt Rheine", description="Publisher of the catalog and of every dataset (foaf:name)."
+    )
+    publisher_iri: str = Field(
+        default="https://w3id.org/integrationsgraph/id/rheine/akteur/stadt-rheine",
+        description="IRI of the publisher (a foaf:Agent of the ADMS type LocalAuthority).",
+    )
+    contact_email: str | None = Field(
+        default=None,
+        description="E-mail address of the contact point (vcard:hasEmail); unset: the contact point names the "
+        "landing page (vcard:hasURL).",
+    )
+    licence: str = Field(
+        default="http://dcat-ap.de/def/licenses/dl-by-de/2.0",
+        description="Licence of the published data, an IRI of the dcat-ap.de licence list "
+        "(default: Datenlizenz Deutschland – Namensnennung – 2.0).",
+    )
+    dataset_licences: dict[str, str] = Field(
+        default={"musterstadt": "http://dcat-ap.de/def/licenses/cc-zero"},
+        description="Licences that differ from the default licence, per dataset, as a JSON object.",
+    )
+    licence_attribution: str = Field(
+        default="Stadt Rheine",
+        description="Attribution text the licence asks for (dcatde:licenseAttributionByText).",
+    )
+    contributor_id: str | None = Field(
+        default=None,
+        description="GovData contributor ID (dcatde:contributorID, an IRI "
+        "`http://dcat-ap.de/def/contributors/…`); GovData assigns it.",
+    )
+    municipality_keys: dict[str, str] = Field(
+        default={},
+        description="Official municipality key (AGS, 8 digits) per dataset, as a JSON object; it becomes the "
+        "dataset's dct:spatial. Unset for Rheine: the source deck does not state it.",
+    )
+    catalog_page_size: int = Field(
+        default=100, ge=1, description="Datasets per catalog page; a bigger catalog is paged with Hydra."
+    )
+    publish_dir: Path | None = Field(
+        default=None,
+        description="Folder of the last `integrationsgraph publish`; the live catalog takes release versions and "
+        "dates from its `release.json`.",
+    )
+    private_properties: list[str] = Field(
+        default=[
+            "http://xmlns.com/foaf/0.1/name",
+            "http://xmlns.com/foaf/0.1/givenName",
+            "http://xmlns.com/foaf/0.1/familyName",
+            "http://xmlns.com/foaf/0.1/mbox",
+            "http://xmlns.com/foaf/0.1/mbox_sha1sum",
+            "http://xmlns.com/foaf/0.1/phone",
+            "http://www.w3.org/2006/vcard/ns#hasEmail",
+            "http://www.w3.org/2006/vcard/ns#email",
+            "http://www.w3.org/2006/vcard/ns#hasTelephone",
+            "http://www.w3.org/2006/vcard/ns#tel",
+            "http://www.w3.org/2006/vcard/ns#given-name",
+            "http://www.w3.org/2006/vcard/ns#family-name",
+            "https://schema.org/email",
+            "https://schema.org/telephone",
+            "https://schema.org/faxNumber",
+            "https://schema.org/givenName",
+            "https://schema.org/familyName",
+        ],
+        description="Properties whose values are personal data: private unless their subject has "
+        "`kio:oeffentlich true` (a foaf:Person and everything about it is private by the same rule).",
+    )
 
 
 def graph_iri(name: str) -> str:
@@ -71,6 +145,8 @@ def settings_markdown() -> str:
             )
         elif isinstance(default, list):
             shown = "[" + ", ".join(f'"{d}"' for d in default) + "]"
+        elif isinstance(default, dict):
+            shown = json.dumps(default, ensure_ascii=False)
         else:
             shown = "—" if default is None else str(default)
         rows.append(f"| `{prefix}{name.upper()}` | `{shown}` | {info.description} |")
