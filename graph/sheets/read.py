@@ -1,0 +1,293 @@
+"""Reading a workbook (xlsx with openpyxl, or a folder of CSV files) into plain rows, and cell values.
+
+Formulas give their cached values (what Excel or LibreOffice showed when the file was saved), merged
+cells spanning rows give their value to every row, empty rows are skipped, whitespace around a value
+is dropped, and German numbers (``1.234,5``) and dates (``27.06.2017``) are understood.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from graph.sheets.columns import EXTRA, EXTRA_HEADERS, SHEETS
+from graph.sheets.errors import CellError, ImportFailed, column_letter
+
+MAX_BYTES = 5 * 1024 * 1024
+"""Largest workbook accepted (5 MiB; Musterstadt is about 60 KiB, 5,000 rows about 400 KiB)."""
+MAX_UNPACKED = 100 * 1024 * 1024
+"""Largest unpacked content of an xlsx (a zip), against zip bombs."""
+
+Value = str | int | float | Decimal | date | datetime | bool | None
+
+
+@dataclass
+class Row:
+    """One non-empty row: its number in the sheet and its values by header."""
+
+    number: int
+    values: dict[str, Value]
+    letters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RawSheet:
+    name: str
+    rows: list[Row]
+    letters: dict[str, str]
+    """Header → column letter."""
+
+
+@dataclass
+class RawBook:
+    source: str
+    sheets: dict[str, RawSheet]
+
+
+def read_workbook(data: bytes | Path, source: str | None = None, *, max_bytes: int = MAX_BYTES) -> RawBook:
+    """Read an xlsx file (path or bytes) or a folder of CSV files; raise :class:`ImportFailed` when unusable."""
+    if isinstance(data, Path):
+        source = source or data.name
+        if data.is_dir():
+            return _read_csv_folder(data, source)
+        if not data.exists():
+            raise ImportFailed(source, [_file_error(source, "Die Datei wurde nicht gefunden.")])
+        if data.stat().st_size > max_bytes:
+            raise ImportFailed(source, [_too_big(source, data.stat().st_size, max_bytes)])
+        data = data.read_bytes()
+    source = source or "Arbeitsmappe"
+    if len(data) > max_bytes:
+        raise ImportFailed(source, [_too_big(source, len(data), max_bytes)])
+    _check_zip(data, source)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read (e.g. slicers)
+            book = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds (KeyError, InvalidFileException, ...)
+        raise ImportFailed(source, [_file_error(source, f"Die Arbeitsmappe lässt sich nicht lesen ({exc}).")]) from exc
+    sheets: dict[str, RawSheet] = {}
+    for ws in book.worksheets:
+        grid = [[clean(v) for v in r] for r in ws.iter_rows(values_only=True)]
+        for merged in ws.merged_cells.ranges:
+            # A value merged over several rows belongs to each of them; across columns only to the first.
+            top = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else None
+            for r in range(merged.min_row + 1, min(merged.max_row, len(grid)) + 1):
+                if merged.min_col - 1 < len(grid[r - 1]):
+                    grid[r - 1][merged.min_col - 1] = top
+        sheets[ws.title.strip()] = _sheet(ws.title.strip(), grid)
+    return RawBook(source, sheets)
+
+
+def _sheet(name: str, grid: list[list[Value]]) -> RawSheet:
+    if not grid:
+        return RawSheet(name, [], {})
+    headers = [clean(h) for h in grid[0]]
+    letters = {str(h): column_letter(i + 1) for i, h in enumerate(headers) if h not in (None, "")}
+    rows = []
+    for number, cells in enumerate(grid[1:], start=2):
+        values = {str(h): clean(v) for h, v in zip(headers, cells, strict=False) if h not in (None, "")}
+        if any(v not in (None, "") for v in values.values()):
+            rows.append(Row(number, values, letters))
+    return RawSheet(name, rows, letters)
+
+
+def clean(value: object) -> Value:
+    """Strip whitespace (also non-breaking spaces) from text; empty text becomes ``None``."""
+    if isinstance(value, str):
+        text = value.replace("\r\n", "\n").strip()
+        return text or None
+    if value is None or isinstance(value, int | float | Decimal | date | datetime | bool):
+        return value
+    return clean(str(value))  # rich text, times: as text
+
+
+def _read_csv_folder(folder: Path, source: str) -> RawBook:
+    sheets: dict[str, RawSheet] = {}
+    for path in sorted(folder.glob("*.csv")):
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252")  # what German Excel writes as "CSV (Trennzeichen-getrennt)"
+        delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
+        grid: list[list[Value]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        sheets[path.stem.strip()] = _sheet(path.stem.strip(), grid)
+    if not sheets:
+        raise ImportFailed(source, [_file_error(source, "Der Ordner enthält keine CSV-Dateien (ein Blatt je Datei).")])
+    return RawBook(source, sheets)
+
+
+def check_layout(book: RawBook) -> list[CellError]:
+    """Every sheet of the template is there, and every column under its header (missing or renamed → error)."""
+    errors = []
+    for spec in SHEETS:
+        sheet = book.sheets.get(spec.name)
+        if sheet is None:
+            errors.append(
+                CellError(
+                    spec.name,
+                    0,
+                    "",
+                    "",
+                    "",
+                    f"Das Blatt „{spec.name}“ fehlt. Bitte die Vorlage verwenden "
+                    "(`integrationsgraph template`) und kein Blatt löschen oder umbenennen.",
+                    "datei",
+                )
+            )
+            continue
+        expected = [c.header for c in spec.columns]
+        errors += _headers(sheet, expected)
+    extra = book.sheets.get(EXTRA)
+    if extra is not None:
+        errors += _headers(extra, list(EXTRA_HEADERS))
+    return errors
+
+
+def _headers(sheet: RawSheet, expected: list[str]) -> list[CellError]:
+    errors = []
+    known = {h.casefold(): h for h in expected}
+    for header, letter in sheet.letters.items():
+        if header.casefold() not in known:
+            errors.append(
+                CellError(
+                    sheet.name,
+                    1,
+                    letter,
+                    header,
+                    header,
+                    f"Unbekannte Spalte „{header}“. Erwartet werden: {', '.join(expected)}.",
+                    "datei",
+                )
+            )
+    present = {h.casefold() for h in sheet.letters}
+    for header in expected:
+        if header.casefold() not in present:
+            errors.append(
+                CellError(
+                    sheet.name,
+                    1,
+                    "",
+                    header,
+                    "",
+                    f"Die Spalte „{header}“ fehlt (umbenannt oder gelöscht?). Bitte die Überschrift aus der Vorlage "
+                    "wiederherstellen.",
+                    "datei",
+                )
+            )
+    if not errors:
+        # Headers matched case-insensitively: key the rows by the template's spelling.
+        for row in sheet.rows:
+            row.values = {known[h.casefold()]: v for h, v in row.values.items() if h.casefold() in known}
+            row.letters = {known[h.casefold()]: v for h, v in sheet.letters.items()}
+    return errors
+
+
+def _check_zip(data: bytes, source: str) -> None:
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        message = "Das ist eine alte Excel-Datei (.xls). Bitte als .xlsx speichern."
+        raise ImportFailed(source, [_file_error(source, message)])
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+            names = set(z.namelist())
+    except zipfile.BadZipFile:
+        names, unpacked = set(), 0
+    if "xl/workbook.xml" not in names:
+        raise ImportFailed(
+            source,
+            [_file_error(source, "Das ist keine Excel-Arbeitsmappe (.xlsx). Bitte die Vorlage als .xlsx speichern.")],
+        )
+    if unpacked > MAX_UNPACKED:
+        raise ImportFailed(source, [_file_error(source, "Die Arbeitsmappe ist entpackt zu groß (über 100 MB).")])
+
+
+def _file_error(source: str, message: str) -> CellError:
+    return CellError("", 0, "", "", "", message, "datei")
+
+
+def _too_big(source: str, size: int, limit: int) -> CellError:
+    return _file_error(
+        source,
+        f"Die Datei ist zu groß ({size / 1048576:.1f} MB; erlaubt sind höchstens {limit / 1048576:.0f} MB). "
+        "Bitte Bilder und unnötige Blätter entfernen oder die Daten aufteilen.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cell values
+# ---------------------------------------------------------------------------------------------------------
+
+_GERMAN_NUMBER = re.compile(r"^[+-]?\d{1,3}(\.\d{3})*(,\d+)?$|^[+-]?\d+(,\d+)?$")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def to_decimal(value: Value) -> Decimal:
+    """A number cell, or text such as ``1.234,5``, ``12,5`` or ``12.5``; raise ``ValueError`` otherwise."""
+    if isinstance(value, bool | date):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    text = str(value).replace(" ", "").replace("\u00a0", "")
+    if text.endswith("%"):
+        text = text[:-1]
+    if "," in text and _GERMAN_NUMBER.match(text):
+        return Decimal(text.replace(".", "").replace(",", "."))
+    if _PLAIN_NUMBER.match(text):
+        return Decimal(text)
+    if _GERMAN_NUMBER.match(text):  # 1.234.567 (thousands only)
+        return Decimal(text.replace(".", ""))
+    raise ValueError(value)
+
+
+def to_integer(value: Value) -> int:
+    number = to_decimal(value)
+    if number != number.to_integral_value():
+        raise ValueError(value)
+    return int(number)
+
+
+def to_date(value: Value) -> date:
+    """A date cell, or text ``27.06.2017`` or ``2017-06-27``; raise ``ValueError`` otherwise."""
+    if isinstance(value, datetime):
+        if value.time() != datetime.min.time():
+            raise ValueError(value)
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    m = _GERMAN_DATE.match(text)
+    if m:
+        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    m = _ISO_DATE.match(text)
+    if m:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    raise ValueError(value)
+
+
+def to_text(value: Value) -> str:
+    """Text of a cell as the user sees it (dates German, whole numbers without ``.0``)."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    return "" if value is None else str(value)

@@ -1,0 +1,152 @@
+"""Import and export of a whole workbook against the store: read → build → delta → ONE change through the write path.
+
+The workbook is the whole dataset: what it says becomes the graph's content. Only the difference to what the
+graph holds is written (nothing, when the same workbook comes in again), in one validated change; SHACL
+Violations come back as cell errors of the rows their focus nodes came from.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph.errors import ValidationFailed
+from graph.sheets.columns import BY_NAME, EXTRA, PREFIXES
+from graph.sheets.errors import CellError, ImportFailed
+from graph.sheets.from_rdf import extract
+from graph.sheets.read import MAX_BYTES, read_workbook
+from graph.sheets.template import workbook_bytes
+from graph.sheets.to_rdf import Built, build
+from graph.store import Change, Store
+from graph.validate import Report, Result
+from graph.write import WritePath
+
+
+@dataclass
+class ImportResult:
+    """What an import did."""
+
+    graph: str
+    rows: int
+    triples: int
+    added: int
+    removed: int
+    seconds: float
+    report: Report = field(default_factory=lambda: Report(conforms=True))
+
+    def to_dict(self) -> dict[str, Any]:
+        counts = self.report.counts()
+        return {
+            "graph": self.graph,
+            "rows": self.rows,
+            "triples": self.triples,
+            "added": self.added,
+            "removed": self.removed,
+            "seconds": round(self.seconds, 3),
+            "warnings": counts["Warning"],
+            "infos": counts["Info"],
+        }
+
+    def text(self) -> str:
+        counts = self.report.counts()
+        if not self.added and not self.removed:
+            what = "keine Änderung (der Datensatz entspricht schon der Arbeitsmappe)"
+        else:
+            what = f"{self.added} Tripel hinzugefügt, {self.removed} entfernt"
+        return (
+            f"{self.graph}: {self.rows} Zeilen, {self.triples} Tripel; {what} in {self.seconds:.2f} s "
+            f"({counts['Warning']} Warnungen, {counts['Info']} Hinweise)"
+        )
+
+
+def normalized(triples: Iterable[ox.Triple]) -> set[ox.Triple]:
+    """The triples as the store keeps them (canonical literals: ``42.0`` → ``42``, ``1`` → ``true``)."""
+    scratch = ox.Store()
+    scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    return {q.triple for q in scratch}
+
+
+def import_workbook(
+    writer: WritePath,
+    data: bytes | Path,
+    graph: str,
+    dataset: str,
+    base_iri: str,
+    *,
+    source: str | None = None,
+    extra_triples: Iterable[ox.Triple] = (),
+    max_bytes: int = MAX_BYTES,
+) -> ImportResult:
+    """Make ``graph`` hold exactly what the workbook says (plus ``extra_triples``); raise :class:`ImportFailed`."""
+    start = time.perf_counter()
+    book = read_workbook(data, source, max_bytes=max_bytes)
+    built = build(book, dataset, base_iri)
+    wanted = normalized([*built.triples, *extra_triples])
+    current = set(writer.store.triples(graph))
+    add, remove = wanted - current, current - wanted
+    change = Change(graph, add=_sorted(add), remove=_sorted(remove), replace=not current)
+    try:
+        report = writer.write(change)
+    except ValidationFailed as exc:
+        raise ImportFailed(book.source, shacl_errors(exc.report, built, base_iri + dataset + "/")) from exc
+    seconds = time.perf_counter() - start
+    return ImportResult(graph, len(built.items), len(wanted), len(add), len(remove), seconds, report)
+
+
+def export_workbook(store: Store, graph: str, dataset: str, base_iri: str, *, skip: Iterable[str] = ()) -> bytes:
+    """The graph as a workbook in the template's layout (subjects in ``skip`` left out)."""
+    left_out = set(skip)
+    triples = [t for t in store.triples(graph) if _named(t.subject) not in left_out]
+    return workbook_bytes(extract(triples, dataset, base_iri))
+
+
+def _named(node: object) -> str | None:
+    return node.value if isinstance(node, ox.NamedNode) else None
+
+
+def template_bytes() -> bytes:
+    """The empty template with one example row per sheet."""
+    return workbook_bytes(None)
+
+
+def _sorted(triples: set[ox.Triple]) -> list[ox.Triple]:
+    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def shacl_errors(report: Report, built: Built, prefix: str) -> list[CellError]:
+    """Every Violation as an error at the row its focus node came from (and the column of its path)."""
+    letters = {(i.sheet.name, i.row.number): i.row.letters for i in built.items}
+    out = []
+    for r in report.violations:
+        sheet, row = built.origins.get(r.focus, ("", 0))
+        header = _header_for(sheet, r)
+        letter = letters.get((sheet, row), {}).get(header, "") if header else ""
+        value = r.value or ""
+        if value.startswith(prefix):
+            value = value[len(prefix) :]
+        label = f" („{r.focus_label}“)" if r.focus_label and not sheet else ""
+        where = "" if sheet else f"{r.focus}{label}: "
+        out.append(CellError(sheet, row, letter, header or "", value, f"{where}{r.message_de}", "regel"))
+    return out
+
+
+def _header_for(sheet: str, r: Result) -> str | None:
+    if not r.path:
+        return None
+    path = r.path.lstrip("^")
+    prefix, _, local = path.partition(":")
+    iri = path.strip("<>") if path.startswith("<") else PREFIXES.get(prefix, "") + local
+    spec = BY_NAME.get(sheet)
+    if spec is None:
+        return "Wert" if sheet == EXTRA else None
+    for col in spec.columns:
+        if col.prop == iri:
+            if col.prop.endswith("prefLabel") and "englisch" in col.header:
+                continue
+            return col.header
+    return None
