@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.deps import AppContext
-from api.routes import home
+from api.routes import chain, home, linked_data, resources, search
 from graph import __version__
 from graph.config import Settings
 from graph.load import bootstrap
@@ -42,4 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     app.include_router(home.router)
+    app.include_router(resources.router)
+    app.include_router(chain.router)
+    app.include_router(linked_data.router)
+    app.include_router(search.router)
     return app
