@@ -17,6 +17,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from graph.sheets.columns import (
+    ACTORS,
     EXAMPLE_MARK,
     EXTRA,
     EXTRA_HEADERS,
@@ -101,6 +102,7 @@ class Builder:
         self.by_sheet: dict[str, list[Item]] = defaultdict(list)
         self.triples: set[ox.Triple] = set()
         self.origins: dict[str, tuple[str, int]] = {}
+        self.missing: list[tuple[Item, Column]] = []
 
     # -- errors ------------------------------------------------------------------------------------------
 
@@ -126,7 +128,7 @@ class Builder:
     def _cell(self, item: Item, col: Column, raw: Value) -> None:
         if raw is None:
             if col.required:
-                self.error(item, col.header, "", f"Pflichtfeld: bitte „{col.header}“ ausfüllen.")
+                self.missing.append((item, col))
             return
         try:
             item.values[col.header] = self._parse(col, raw)
@@ -275,6 +277,20 @@ class Builder:
                 for frag in ("zeitraum", "beginn", "ende"):
                     self.origins.setdefault(f"{item.iri.value}#{frag}", (item.sheet.name, item.row.number))
 
+    def required(self) -> None:
+        """An empty required cell is an error, unless "Weitere Angaben" states that property for the row.
+
+        References to actors are left to the shapes: they may point to a person, whose triples are private
+        (``graph.privacy``) and so neither exported nor in the workbook, yet present in the store.
+        """
+        stated = {(t.subject, t.predicate) for t in self.triples} | {(t.object, t.predicate) for t in self.triples}
+        for item, col in self.missing:
+            if item.iri is not None and col.prop is not None and (item.iri, ox.NamedNode(col.prop)) in stated:
+                continue
+            if set(col.targets) & set(ACTORS):
+                continue
+            self.error(item, col.header, "", f"Pflichtfeld: bitte „{col.header}“ ausfüllen.")
+
     def extra(self, book: RawBook) -> None:
         sheet = book.sheets.get(EXTRA)
         if sheet is None:
@@ -398,6 +414,7 @@ def build(book: RawBook, dataset: str, base_iri: str) -> Built:
     b.identify()
     b.emit()
     b.extra(book)
+    b.required()
     if b.errors:
         raise ImportFailed(book.source, b.errors)
     return Built(b.triples, b.origins, b.items)

@@ -26,6 +26,9 @@ from graph.store import Change, Store
 from graph.validate import Report, Result
 from graph.write import WritePath
 
+PRIVATE_SUFFIX = "/privat"
+"""The companion graph of a dataset that holds its personal data (``graph.privacy``)."""
+
 
 @dataclass
 class ImportResult:
@@ -87,7 +90,7 @@ def import_workbook(
     book = read_workbook(data, source, max_bytes=max_bytes)
     built = build(book, dataset, base_iri)
     wanted = normalized([*built.triples, *extra_triples])
-    current = set(writer.store.triples(graph))
+    current = set(graph_triples(writer.store, graph))
     add, remove = wanted - current, current - wanted
     change = Change(graph, add=_sorted(add), remove=_sorted(remove), replace=not current)
     try:
@@ -101,8 +104,25 @@ def import_workbook(
 def export_workbook(store: Store, graph: str, dataset: str, base_iri: str, *, skip: Iterable[str] = ()) -> bytes:
     """The graph as a workbook in the template's layout (subjects in ``skip`` left out)."""
     left_out = set(skip)
-    triples = [t for t in store.triples(graph) if _named(t.subject) not in left_out]
+    triples = [t for t in graph_triples(store, graph) if _named(t.subject) not in left_out]
     return workbook_bytes(extract(triples, dataset, base_iri))
+
+
+def graph_triples(store: Store, graph: str) -> list[ox.Triple]:
+    """The triples of a dataset graph together with those of its private companion (``graph.privacy``).
+
+    The workbook is the whole dataset, personal data included (so a round trip loses nothing); the write
+    path sorts private triples back into the companion graph.
+    """
+    companion = graph + PRIVATE_SUFFIX
+    private = list(store.triples(companion)) if companion in store.graphs() else []
+    return [*store.triples(graph), *private]
+
+
+def private_count(store: Store, graph: str) -> int:
+    """How many private triples an export of ``graph`` carries."""
+    companion = graph + PRIVATE_SUFFIX
+    return store.count(companion) if companion in store.graphs() else 0
 
 
 def _named(node: object) -> str | None:
