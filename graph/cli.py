@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from graph.config import Settings
 from graph.errors import IntegrationsgraphError, ValidationFailed
 from graph.load import bootstrap, dataset_name, load_files, resolve_graph, validate_files, validate_store
+from graph.privacy import Privacy
 from graph.rdfio import DATASET_FORMATS, rdf_format, serialize_quads, serialize_triples
 from graph.report import render_text
 from graph.results import render
@@ -54,7 +55,8 @@ def opened(settings: Settings) -> Iterator[tuple[EmbeddedStore, WritePath]]:
     """The store with its write path; the system graphs and missing datasets are loaded first."""
     store = open_store(settings.store)
     try:
-        writer = WritePath(store, Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir))
+        shapes = Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir)
+        writer = WritePath(store, shapes, Privacy.from_settings(settings))
         bootstrap(writer, settings)
         yield store, writer
     finally:
@@ -179,10 +181,14 @@ def query(
 @main.command()
 @store_option
 @click.argument("file", required=False, type=click.Path(path_type=Path))
-@click.option("--graph", "graph", default=None, help="Only this dataset (name or IRI); default: all graphs.")
+@click.option("--graph", "--dataset", "graph", default=None, help="Only this dataset (name or IRI); default: all.")
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig", "nq", "rdf"]), default=None)
 def export(store_path: Path | None, file: Path | None, graph: str | None, fmt: str | None) -> None:
-    """Write the store (or one graph) as RDF to FILE, or to standard output without FILE."""
+    """Write the store (or one graph) as RDF to FILE, or to standard output without FILE; FILE.xlsx: a workbook."""
+    if file is not None and file.suffix.lower() == ".xlsx":
+        from graph.cli_sheets import export_xlsx
+
+        return export_xlsx(store_path, file, graph)
     rformat = rdf_format(fmt) if fmt else (rdf_format(file) if file is not None else ox.RdfFormat.TURTLE)
     with opened(settings_for(store_path)) as (store, _writer):
         graphs = [resolve_graph(graph)] if graph else store.graphs()
@@ -215,6 +221,10 @@ def generate(count: int, seed: int, output: Path) -> None:
     output.write_bytes(data)
     click.echo(f"{count} fiktive Gemeinde(n) nach {output} geschrieben ({len(data)} Bytes).", err=True)
 
+
+from graph.cli_sheets import add_sheet_commands  # noqa: E402  (spreadsheets and versions: template, import, diff)
+
+add_sheet_commands(main)
 
 if __name__ == "__main__":
     main()

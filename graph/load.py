@@ -12,6 +12,7 @@ import rdflib
 
 from graph.config import GRAPH_BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH, Settings, graph_iri
 from graph.errors import ParseError, ValidationFailed
+from graph.privacy import WithCompanions, is_private_graph
 from graph.rdfio import DATASET_FORMATS, parse_file, rdf_files, rdf_format, rdflib_graph
 from graph.store import Change, Store
 from graph.validate import Report, Shapes, validate
@@ -114,15 +115,16 @@ def bootstrap(writer: WritePath, settings: Settings) -> list[LoadResult]:
 
 
 def dataset_graphs(store: Store) -> list[str]:
-    """The named graphs that hold datasets (not the ontology or the shapes)."""
-    return [g for g in store.graphs() if g not in SYSTEM_GRAPHS]
+    """The named graphs that hold datasets (not the ontology, the shapes or the private companions)."""
+    return [g for g in store.graphs() if g not in SYSTEM_GRAPHS and not is_private_graph(g)]
 
 
 def validate_store(store: Store, shapes: Shapes, graphs: list[str] | None = None) -> dict[str, Report]:
-    """Full validation of each dataset graph on its own."""
+    """Full validation of each dataset graph on its own (together with its private triples)."""
     out = {}
+    read = WithCompanions(store)
     for g in graphs if graphs is not None else dataset_graphs(store):
-        out[g] = validate(rdflib_graph(store.triples(g)), shapes)
+        out[g] = validate(rdflib_graph(read.triples(g)), shapes)
     return out
 
 

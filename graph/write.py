@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import rdflib
 
 from graph.errors import ValidationFailed
+from graph.privacy import Privacy, WithCompanions, split_change
 from graph.rdfio import rdflib_graph, to_rdflib
 from graph.store import Change, Store
 from graph.validate import Report, Shapes, validate
@@ -29,9 +30,11 @@ CONTEXT_DEPTH = 3
 class WritePath:
     """Serialises writes in this process and validates each before it commits."""
 
-    def __init__(self, store: Store, shapes: Shapes) -> None:
+    def __init__(self, store: Store, shapes: Shapes, privacy: Privacy | None = None) -> None:
         self.store = store
         self.shapes = shapes
+        self.privacy = privacy or Privacy.default()
+        self._read = WithCompanions(store)  # validation sees a dataset together with its private triples
         self._lock = threading.Lock()
 
     def write(
@@ -52,7 +55,8 @@ class WritePath:
             report = self.check(change) if validate_change else Report(conforms=True)
             if not report.conforms:
                 raise ValidationFailed(report)
-            self.store.commit([change])
+            # Private triples go to the dataset's companion graph, in the same transaction.
+            self.store.commit(split_change(self.store, change, self.privacy))
             return report
 
     def check(self, change: Change) -> Report:
@@ -77,14 +81,14 @@ class WritePath:
         # kio:laufend, which would drag every Maßnahme with that status into the validation.
         typed = {
             t.subject
-            for t in self.store.outgoing(g, objects)
+            for t in self._read.outgoing(g, objects)
             if t.predicate == RDF_TYPE and isinstance(t.subject, ox.NamedNode)
         }
         typed |= {n for n in objects if any(t.predicate == RDF_TYPE for t in added.by_subject.get(n, []))}
         touched: set[ox.NamedNode] = subjects | typed
         # Whoever points at a changed node is affected too (a Handlungsziel whose Leitziel goes away).
         changed = {t.subject for t in change.remove if isinstance(t.subject, ox.NamedNode)}
-        pointing = {t.subject for t in self.store.incoming(g, changed) if isinstance(t.subject, ox.NamedNode)}
+        pointing = {t.subject for t in self._read.incoming(g, changed) if isinstance(t.subject, ox.NamedNode)}
         focus = touched | pointing
 
         triples: set[tuple[object, object, object]] = set()
@@ -96,7 +100,7 @@ class WritePath:
                 break
             seen |= frontier
             found = [
-                *self.store.outgoing(g, frontier),
+                *self._read.outgoing(g, frontier),
                 *(t for n in frontier for t in added.by_subject.get(n, [])),
             ]
             nxt: set[ox.NamedNode] = set()
@@ -106,15 +110,15 @@ class WritePath:
                     nxt.add(t.object)
             frontier = nxt
         # Incoming links of the focus (values of an indicator, Handlungsziele of a Leitziel) and their types.
-        for t in self.store.incoming(g, focus):
+        for t in self._read.incoming(g, focus):
             triples.add((t.subject, t.predicate, t.object))
         # Others with the same code, so "unique notation" sees them.
         notations = [t[2] for t in triples if t[1] == SKOS_NOTATION]
-        same_code = [t for t in self.store.incoming(g, notations) if t.predicate == SKOS_NOTATION]  # type: ignore[arg-type]
+        same_code = [t for t in self._read.incoming(g, notations) if t.predicate == SKOS_NOTATION]  # type: ignore[arg-type]
         others = {t.subject for t in same_code if isinstance(t.subject, ox.NamedNode)} | {
             t[0] for t in triples if isinstance(t[0], ox.NamedNode) and t[0] not in seen
         }
-        for t in [*same_code, *self.store.outgoing(g, others)]:
+        for t in [*same_code, *self._read.outgoing(g, others)]:
             triples.add((t.subject, t.predicate, t.object))
 
         data = rdflib.Graph()

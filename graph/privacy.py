@@ -1,0 +1,246 @@
+"""Personal data: the one place that decides what is private, and where private triples live.
+
+The rule:
+
+* A ``foaf:Person`` is private unless it has ``kio:oeffentlich true``; every triple about a private person
+  (it is the subject) or pointing to it (it is the object) is private, and so is everything about a blank
+  node that only a private triple reaches.
+* A triple whose property is one of the private properties (``Settings.private_properties``: e-mail,
+  telephone, names …) is private unless its subject has ``kio:oeffentlich true`` (a person or a contact).
+
+Private triples of a dataset graph ``…/graph/{dataset}`` are kept in its companion graph
+``…/graph/{dataset}/privat``: :func:`split_change` sorts every write into the two graphs (in one transaction,
+see :meth:`graph.write.WritePath.write`), so the public graphs (:func:`public_graphs`) hold no personal data and
+can be served as they are. Publication applies :func:`public_view` once more on top, so a changed setting takes
+effect in the published artefacts at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from graph.config import GRAPH_BASE, ONTOLOGY_NS, Settings
+from graph.store import Change, Store
+
+PRIVATE_SUFFIX = "/privat"
+SYSTEM_NAMES = {"ontology", "shapes"}
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+FOAF_PERSON = ox.NamedNode("http://xmlns.com/foaf/0.1/Person")
+OEFFENTLICH = ox.NamedNode(f"{ONTOLOGY_NS}oeffentlich")
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+Node = ox.NamedNode | ox.BlankNode
+
+
+@dataclass(frozen=True)
+class Privacy:
+    """Which properties hold personal data (the person rule needs no configuration)."""
+
+    private_properties: frozenset[str]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Privacy:
+        return cls(frozenset(settings.private_properties))
+
+    @classmethod
+    def default(cls) -> Privacy:
+        """The shipped list (``Settings.private_properties``' default)."""
+        default = Settings.model_fields["private_properties"].default
+        assert isinstance(default, list)
+        return cls(frozenset(default))
+
+
+def private_graph(graph: str) -> str:
+    """The companion graph that holds the private triples of ``graph``."""
+    return graph + PRIVATE_SUFFIX
+
+
+def is_private_graph(graph: str) -> bool:
+    """Whether ``graph`` is a private companion graph."""
+    return graph.startswith(GRAPH_BASE) and graph.endswith(PRIVATE_SUFFIX)
+
+
+def has_companion(graph: str) -> bool:
+    """Dataset graphs have a private companion; the ontology, the shapes and the companions do not."""
+    name = graph[len(GRAPH_BASE) :]
+    return graph.startswith(GRAPH_BASE) and not is_private_graph(graph) and name not in SYSTEM_NAMES
+
+
+def public_graphs(store: Store) -> list[str]:
+    """Every named graph the public may read (all but the private companions): the public default dataset."""
+    return [g for g in store.graphs() if not is_private_graph(g)]
+
+
+def _is_true(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> bool:
+    return isinstance(term, ox.Literal) and term.datatype.value == XSD_BOOLEAN and term.value in ("true", "1")
+
+
+class _Facts:
+    """Who is a person and who is marked public, from the ``rdf:type`` and ``kio:oeffentlich`` triples."""
+
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self.persons: set[object] = set()
+        self.public: set[object] = set()
+        for t in triples:
+            if t.predicate == RDF_TYPE and t.object == FOAF_PERSON:
+                self.persons.add(t.subject)
+            elif t.predicate == OEFFENTLICH and _is_true(t.object):
+                self.public.add(t.subject)
+
+    @property
+    def private_persons(self) -> set[object]:
+        return self.persons - self.public
+
+
+def _private_nodes(triples: Sequence[ox.Triple], facts: _Facts, privacy: Privacy) -> set[object]:
+    """Private persons, plus blank nodes reached only through private triples (a person's address, say)."""
+    nodes: set[object] = set(facts.private_persons)
+    frontier: set[object] = set(nodes)
+    by_subject: dict[object, list[ox.Triple]] = {}
+    for t in triples:
+        if isinstance(t.object, ox.BlankNode):
+            by_subject.setdefault(t.subject, []).append(t)
+    for t in triples:  # blank-node values of private properties
+        if isinstance(t.object, ox.BlankNode) and _private_property(t, facts, privacy):
+            frontier.add(t.object)
+            nodes.add(t.object)
+    while frontier:
+        reached: set[object] = {t.object for n in frontier for t in by_subject.get(n, [])}
+        nxt = reached - nodes
+        nodes |= nxt
+        frontier = nxt
+    return nodes
+
+
+def _private_property(t: ox.Triple, facts: _Facts, privacy: Privacy) -> bool:
+    return t.predicate.value in privacy.private_properties and t.subject not in facts.public
+
+
+def is_private(t: ox.Triple, facts: _Facts, private_nodes: set[object], privacy: Privacy) -> bool:
+    """Whether one triple is private, given the facts about its subject and object."""
+    return t.subject in private_nodes or t.object in private_nodes or _private_property(t, facts, privacy)
+
+
+def partition(triples: Iterable[ox.Triple], privacy: Privacy | None = None) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    """Split triples (a whole graph) into the public and the private ones."""
+    privacy = privacy or Privacy.default()
+    triples = list(triples)
+    facts = _Facts(triples)
+    nodes = _private_nodes(triples, facts, privacy)
+    public: list[ox.Triple] = []
+    private: list[ox.Triple] = []
+    for t in triples:
+        (private if is_private(t, facts, nodes, privacy) else public).append(t)
+    return public, private
+
+
+def public_view(triples: Iterable[ox.Triple], privacy: Privacy | None = None) -> list[ox.Triple]:
+    """The triples the public may see (everything about a private person and every private property removed)."""
+    return partition(triples, privacy)[0]
+
+
+def _endpoints(triples: Iterable[ox.Triple]) -> set[Node]:
+    out: set[Node] = set()
+    for t in triples:
+        if isinstance(t.subject, ox.NamedNode | ox.BlankNode):
+            out.add(t.subject)
+        if isinstance(t.object, ox.NamedNode | ox.BlankNode):
+            out.add(t.object)
+    return out
+
+
+def _flags(t: ox.Triple) -> bool:
+    return t.predicate == OEFFENTLICH or (t.predicate == RDF_TYPE and t.object == FOAF_PERSON)
+
+
+def split_change(store: Store, change: Change, privacy: Privacy | None = None) -> list[Change]:
+    """The changes to a dataset graph and its private companion that together carry out ``change``.
+
+    Added triples go where the rule puts them; removed triples leave whichever graph holds them; when a
+    change makes a node a person or public (or no longer), the triples about it and pointing to it move.
+    Other graphs (ontology, shapes, a companion written directly) are returned unchanged.
+    """
+    if not has_companion(change.graph):
+        return [change]
+    privacy = privacy or Privacy.default()
+    g, p = change.graph, private_graph(change.graph)
+    if change.replace:
+        public, private = partition(change.add, privacy)
+        if not private and store.count(p) == 0:
+            return [change]  # nothing private before or after: one change keeps the store's fast path
+        return [Change(g, add=public, replace=True), Change(p, add=private, replace=True)]
+
+    removed = set(change.remove)
+    # Nodes whose person type or public flag changes: everything about them and pointing to them is re-sorted.
+    flipped = [n for n in _endpoints_of_flags([*change.add, *change.remove])]
+    around: dict[ox.Triple, str] = {}
+    for where in (g, p):
+        for t in [*store.outgoing(where, flipped), *store.incoming(where, flipped)]:
+            around[t] = where
+    # Where the endpoints of the added, removed and re-sorted triples stand now (their types and flags).
+    nodes = [n for n in _endpoints([*change.add, *change.remove, *around]) if isinstance(n, ox.NamedNode)]
+    held: dict[ox.Triple, str] = {}
+    for where in (g, p):
+        for t in store.outgoing(where, nodes):
+            held[t] = where
+    facts_triples = [t for t in held if _flags(t) and t not in removed] + [t for t in change.add if _flags(t)]
+    facts = _Facts(facts_triples)
+    context = [*change.add, *around]
+    private_nodes = _private_nodes(context, facts, privacy)
+
+    adds: dict[str, list[ox.Triple]] = {g: [], p: []}
+    removes: dict[str, list[ox.Triple]] = {g: [], p: []}
+    for t in removed:
+        if t in held:
+            removes[held[t]].append(t)
+    placed: set[ox.Triple] = set()
+    moved = False
+    for t in [*change.add, *around]:
+        if t in removed or t in placed:
+            continue
+        placed.add(t)
+        target = p if is_private(t, facts, private_nodes, privacy) else g
+        now = held.get(t) or around.get(t)
+        if now == target:
+            continue
+        if now is not None:
+            removes[now].append(t)
+            moved = True
+        adds[target].append(t)
+    if not adds[p] and not removes[p] and not moved:
+        return [change]
+    out = [Change(g, add=adds[g], remove=removes[g])]
+    if adds[p] or removes[p]:
+        out.append(Change(p, add=adds[p], remove=removes[p]))
+    return out
+
+
+def _endpoints_of_flags(triples: Iterable[ox.Triple]) -> list[ox.NamedNode]:
+    return sorted(
+        {t.subject for t in triples if _flags(t) and isinstance(t.subject, ox.NamedNode)},
+        key=lambda n: n.value,
+    )
+
+
+class WithCompanions:
+    """Reads a dataset graph together with its private companion: what validation has to see."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _graphs(self, graph: str) -> list[str]:
+        return [graph, private_graph(graph)] if has_companion(graph) else [graph]
+
+    def outgoing(self, graph: str, nodes: Iterable[ox.NamedNode]) -> list[ox.Triple]:
+        nodes = list(nodes)
+        return [t for g in self._graphs(graph) for t in self.store.outgoing(g, nodes)]
+
+    def incoming(self, graph: str, nodes: Iterable[ox.NamedNode]) -> list[ox.Triple]:
+        nodes = list(nodes)
+        return [t for g in self._graphs(graph) for t in self.store.incoming(g, nodes)]
+
+    def triples(self, graph: str) -> list[ox.Triple]:
+        return [t for g in self._graphs(graph) for t in self.store.triples(g)]
