@@ -46,6 +46,8 @@ class ExRow:
     cells: dict[str, object] = field(default_factory=dict)
     name: str = ""
     """What references write to point at this row."""
+    refs: dict[str, list[str]] = field(default_factory=dict)
+    """The IRIs each reference column points to (the diff compares these, not the names)."""
 
 
 @dataclass
@@ -171,6 +173,7 @@ class Extractor:
                 needed.append(ox.Triple(target.iri, ox.NamedNode(col.also_inverse), r.iri))
             if self._take(needed):
                 names.append(target.name)
+                r.refs.setdefault(col.header, []).append(target.iri.value)
                 if col.kind == Kind.REF:
                     break
         if names:
