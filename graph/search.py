@@ -6,8 +6,8 @@ stems are equal, when one stem begins with the other (``sprachforder`` ~ ``sprac
 „sprachförderliche“), or when the query stem sits inside a compound (``kitasprachforder``).
 
 The index holds one entry per resource with a label; building it reads every label and description
-once (one SPARQL query). It is rebuilt after writes through the REST API and when older than
-``max_age`` seconds.
+once (one SPARQL query); companion graphs with personal data (``…/privat``) are left out. It is
+rebuilt after writes through the REST API and when older than ``max_age`` seconds.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ SELECT ?g ?s ?p ?text ?type ?fiktiv WHERE {
     OPTIONAL { ?s kio:fiktiv ?fiktiv }
   }
   FILTER (?g NOT IN (<https://w3id.org/integrationsgraph/graph/ontology>,
-                     <https://w3id.org/integrationsgraph/graph/shapes>))
+                     <https://w3id.org/integrationsgraph/graph/shapes>) && !STRENDS(STR(?g), "/privat"))
 }
 """
 WEIGHTS = {"prefLabel": 3.0, "altLabel": 2.0, "title": 2.0, "definition": 1.0, "description": 1.0}

@@ -38,7 +38,9 @@ RDF_TYPES = {
 }
 SUFFIXES = {suffix: media for media, (suffix, _fmt) in RDF_TYPES.items()}
 OFFERS = ["text/html", *RDF_TYPES, "application/json"]
-DEFAULT_LICENCE = ("https://www.govdata.de/dl-de/by-2-0", "Datenlizenz Deutschland – Namensnennung – 2.0")
+PRIVATE_SUFFIX = "/privat"
+"""Companion graphs with personal data (``…/graph/{dataset}/privat``) are never shown."""
+DEFAULT_LICENCE = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
 Lang = Annotated[str, Query(pattern="^(de|en)$", description="Sprache der Seite")]
 UI = {
     "de": {
@@ -138,13 +140,19 @@ def _rdf(store: Store, graph: str, iri: str) -> list[ox.Triple]:
     return own + store.outgoing(graph, [ox.NamedNode(f) for f in sorted(fragments)])
 
 
-def _licence(store: Store, graph: str) -> tuple[str, str]:
-    rows = store.query("SELECT ?l WHERE { ?x <http://purl.org/dc/terms/license> ?l } LIMIT 1", default_graphs=[graph])
-    assert isinstance(rows, ox.QuerySolutions)
-    for row in rows:
-        if isinstance(row["l"], ox.NamedNode):
-            return (row["l"].value, row["l"].value)
-    return DEFAULT_LICENCE
+LICENCE_NAMES = {
+    "http://dcat-ap.de/def/licenses/dl-by-de/2.0": "Datenlizenz Deutschland – Namensnennung – 2.0",
+    "http://dcat-ap.de/def/licenses/dl-zero-de/2.0": "Datenlizenz Deutschland – Zero – 2.0",
+    "http://dcat-ap.de/def/licenses/cc-zero": "Creative Commons CC Zero (CC0 1.0)",
+    "http://dcat-ap.de/def/licenses/cc-by/4.0": "Creative Commons Namensnennung 4.0 (CC BY 4.0)",
+}
+
+
+def _licence(settings: Settings, dataset: str) -> tuple[str, str]:
+    """The dataset's licence from the settings (publication's ``licence`` / ``dataset_licences``)."""
+    default = getattr(settings, "licence", DEFAULT_LICENCE)
+    iri = getattr(settings, "dataset_licences", {}).get(dataset, default)
+    return (iri, LICENCE_NAMES.get(iri, iri))
 
 
 def _not_found(request: Request, settings: Settings, lang: str, iri: str) -> Response:
@@ -189,7 +197,7 @@ async def resource_page(
     extra: dict[str, Any] = {
         "res": page,
         "dataset": dataset,
-        "licence": await run_in_threadpool(_licence, store, graph),
+        "licence": _licence(settings, dataset),
     }
     template = "resource.html"
     if any(t.iri == KIO + "Handlungsfeld" for t in page.types):
@@ -219,6 +227,8 @@ SELECT ?f (COUNT(DISTINCT ?lz) AS ?n) WHERE { ?lz a kio:Leitziel ; kio:imHandlun
 def _fields(store: Store, lang: str) -> list[dict[str, Any]]:
     out = []
     for graph in dataset_graphs(store):
+        if graph.endswith(PRIVATE_SUFFIX):
+            continue
         rows: dict[str, dict[str, Any]] = {}
         result = store.query(FIELDS_QUERY, default_graphs=[graph])
         assert isinstance(result, ox.QuerySolutions)
