@@ -47,6 +47,27 @@ class Settings(BaseSettings):
         default=None,
         description="Bearer token that writes must present; without one, every write over HTTP is refused.",
     )
+    # SPARQL endpoint (graph/sparql.py, graph/sparql_pool.py)
+    query_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a SPARQL query may run; then its worker process is killed and the answer is 503.",
+    )
+    result_limit: int = Field(
+        default=10000,
+        ge=1,
+        description="Most rows (or triples) a SPARQL answer carries; more are cut and the answer says so.",
+    )
+    max_body_bytes: int = Field(
+        default=10_000_000,
+        ge=1,
+        description="Largest request body for /sparql and /store, in bytes (413 beyond).",
+    )
+    query_workers: int = Field(
+        default=2,
+        ge=0,
+        description="Worker processes that run SPARQL queries (killed at the time limit); 0 runs them in the server.",
+    )
     # Open-data publication (graph/publish.py, graph/catalog.py, graph/privacy.py)
     public_base_url: str | None = Field(
         default=None,

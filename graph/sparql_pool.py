@@ -1,0 +1,238 @@
+"""A query time limit that really stops the work: worker processes that are killed at the deadline.
+
+pyoxigraph has no way to cancel a query (a query runs in Rust until it is done), and a thread cannot
+be stopped. So queries run in a small pool of worker processes (``graph.sparql_worker``). When a query
+passes the deadline, its worker gets SIGKILL — the CPU is free at once — and a fresh worker takes its
+place; the other workers keep answering.
+
+Workers cannot open the live store (RocksDB allows one writer, and a read-only view of a folder that
+another process writes is undefined behaviour). They read *snapshots*: RocksDB checkpoints made by
+``Store.backup`` (hard links, about 20 ms). A snapshot is renewed when the store folder has changed
+since (its file names, sizes and times: a commit always appends to the write-ahead log), checked
+before every query in about 0.1 ms — so a client reads its own writes. Old snapshots are removed when
+no worker has them open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import select
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph.errors import IntegrationsgraphError
+
+SNAPSHOT_PREFIX = ".sparql-snapshot-"
+
+
+class QueryTimeout(IntegrationsgraphError):
+    """The query ran past the time limit and was stopped."""
+
+
+class QueryBusy(IntegrationsgraphError):
+    """No worker became free within the time limit."""
+
+
+class WorkerFailed(IntegrationsgraphError):
+    """A worker process ended without an answer."""
+
+
+def fingerprint(path: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the store folder's files: changes with every commit."""
+    out = []
+    for entry in os.scandir(path):
+        with contextlib.suppress(FileNotFoundError):
+            st = entry.stat()
+            out.append((entry.name, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(out))
+
+
+class Snapshots:
+    """Read-only checkpoints of a live on-disk store, renewed when the store has changed."""
+
+    def __init__(self, store: ox.Store, live: Path, write_lock: Any | None = None) -> None:
+        self.store = store
+        self.live = live
+        self.root = Path(tempfile.mkdtemp(prefix=SNAPSHOT_PREFIX, dir=live.parent))
+        self._lock = threading.Lock()
+        self._write_lock = write_lock if write_lock is not None else contextlib.nullcontext()
+        self._seen: tuple[tuple[str, int, int], ...] | None = None
+        self._current: Path | None = None
+        self._n = 0
+        self.made = 0
+
+    def current(self) -> Path:
+        """The newest snapshot, made now if the store changed since the last one."""
+        with self._lock:
+            if self._current is not None and fingerprint(self.live) == self._seen:
+                return self._current
+            # Hold the write path's lock so that no commit lands between the checkpoint and the
+            # fingerprint taken after it (the checkpoint itself flushes and so changes the folder).
+            with self._write_lock:
+                self._n += 1
+                target = self.root / str(self._n)
+                self.store.backup(str(target))
+                self._seen = fingerprint(self.live)
+            self._current = target
+            self.made += 1
+            return target
+
+    def collect(self, in_use: set[str]) -> None:
+        """Remove snapshots that are neither the newest nor open in a worker."""
+        with self._lock:
+            keep = in_use | ({str(self._current)} if self._current else set())
+            for child in self.root.iterdir():
+                if str(child) not in keep:
+                    shutil.rmtree(child, ignore_errors=True)
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def remove_stale_snapshots(live: Path) -> None:
+    """Snapshot folders left behind by a server that crashed."""
+    for child in live.parent.glob(f"{SNAPSHOT_PREFIX}*"):
+        shutil.rmtree(child, ignore_errors=True)
+
+
+class Worker:
+    """One ``python -m graph.sparql_worker`` process and its pipes."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "graph.sparql_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,
+        )
+        self.ready = False
+        self.snapshot: str | None = None
+
+    def _read(self, n: int, deadline: float) -> bytes:
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        buf = bytearray()
+        while len(buf) < n:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                raise QueryTimeout("deadline")
+            chunk = os.read(fd, min(n - len(buf), 1 << 20))
+            if not chunk:
+                raise WorkerFailed(f"Der Abfrage-Prozess ist beendet (Code {self.proc.poll()}).")
+            buf += chunk
+        return bytes(buf)
+
+    def _frame(self, deadline: float) -> tuple[dict[str, Any], bytes]:
+        import json
+
+        header = json.loads(self._read(struct.unpack(">I", self._read(4, deadline))[0], deadline))
+        body = self._read(struct.unpack(">I", self._read(4, deadline))[0], deadline)
+        return header, body
+
+    def call(self, job: dict[str, Any], deadline: float) -> tuple[dict[str, Any], bytes]:
+        import json
+
+        assert self.proc.stdin is not None
+        if not self.ready:
+            self._frame(time.monotonic() + 60)  # start-up (imports) is not the query's time
+            self.ready = True
+        data = json.dumps(job).encode()
+        try:
+            self.proc.stdin.write(struct.pack(">I", len(data)) + data + struct.pack(">I", 0))
+        except BrokenPipeError as exc:
+            raise WorkerFailed("Der Abfrage-Prozess ist nicht mehr erreichbar.") from exc
+        header, body = self._frame(deadline)
+        self.snapshot = header.get("snapshot")
+        return header, body
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
+
+    def stop(self) -> None:
+        """Close its input (the worker ends by itself), then make sure."""
+        if self.proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=5)
+        self.kill()
+
+
+class QueryPool:
+    """``size`` worker processes over snapshots of one on-disk store."""
+
+    def __init__(self, store: ox.Store, live: Path, size: int, write_lock: Any | None = None) -> None:
+        remove_stale_snapshots(live)
+        self.snapshots = Snapshots(store, live, write_lock)
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._all: set[Worker] = set()
+        self._lock = threading.Lock()
+        self.killed = 0
+        for _ in range(max(size, 1)):
+            self._add()
+
+    def _add(self) -> None:
+        worker = Worker()
+        with self._lock:
+            self._all.add(worker)
+        self._idle.put(worker)
+
+    def run(self, job: dict[str, Any], timeout: float) -> tuple[dict[str, Any], bytes]:
+        """Run ``job`` in a free worker; :class:`QueryTimeout` after ``timeout`` seconds (the worker is killed)."""
+        start = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty as exc:
+            raise QueryBusy("Alle Abfrage-Prozesse sind belegt.") from exc
+        healthy = True
+        try:
+            job = {**job, "snapshot": str(self.snapshots.current())}
+            return worker.call(job, start + timeout)
+        except (QueryTimeout, WorkerFailed):
+            healthy = False
+            raise
+        finally:
+            if healthy:
+                self._idle.put(worker)
+            else:
+                self._replace(worker)
+            self.snapshots.collect(self._open_snapshots())
+
+    def _replace(self, worker: Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+            self.killed += 1
+        self._add()
+
+    def _open_snapshots(self) -> set[str]:
+        with self._lock:
+            return {w.snapshot for w in self._all if w.snapshot}
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [w.proc.pid for w in self._all]
+
+    def close(self) -> None:
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for w in workers:
+            w.stop()
+        self.snapshots.close()
