@@ -1,0 +1,190 @@
+"""The page around a map: the :class:`VisMap` contract, pyvis assembly, server layout and HTML rendering.
+
+vis-network comes from pyvis's bundled copy: inlined for a file that opens from disk (``assets=None``) or
+linked from the app (``assets="/maps/assets"``); pyvis's own template, which links Bootstrap and vis-network
+from CDNs, is not used. Up to :data:`BROWSER_LAYOUT_LIMIT` nodes the browser lays the map out and stops the
+physics once it has settled; above, the layout is computed here (seeded spring layout, cached per node and
+edge set) and the physics stays off.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import networkx as nx
+import pyvis
+from pyvis.edge import Edge
+from pyvis.network import Network
+from pyvis.node import Node
+
+from graph import __version__
+from graph.analysis import fingerprint
+from graph.config import ROOT
+
+BROWSER_LAYOUT_LIMIT = 300
+SEED = 42
+TEMPLATES = ROOT / "api" / "templates"
+VIS_JS = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
+"""vis-network 9.1.2 (Apache-2.0 or MIT), as pyvis 0.3.2 ships it."""
+
+
+@dataclass
+class VisMap:
+    """One map: what the template needs, all of it JSON-serialisable."""
+
+    kind: str
+    title: str
+    subtitle: str
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    options: dict[str, Any]
+    legend: list[dict[str, str]] = field(default_factory=list)
+    details: dict[int, dict[str, Any]] = field(default_factory=dict)
+    filters: dict[str, Any] = field(default_factory=dict)
+    physics: bool = True
+    layout: str = "im Browser"
+    total: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def data(self) -> dict[str, Any]:
+        """What the page's script reads (``<script id="map-data">``)."""
+        keys = ("kind", "nodes", "edges", "options", "details", "filters", "physics", "total")
+        return {k: getattr(self, k) for k in keys}
+
+
+def resource_link(iri: str, base_iri: str | None) -> str:
+    """The link to a resource's page: ``/id/{path}`` under the app for IRIs under ``base_iri``, else the IRI.
+
+    >>> resource_link("https://w3id.org/integrationsgraph/id/x/akteur/a", "https://w3id.org/integrationsgraph/id/")
+    '/id/x/akteur/a'
+    >>> resource_link("https://w3id.org/integrationsgraph/id/x/akteur/a", None)
+    'https://w3id.org/integrationsgraph/id/x/akteur/a'
+    """
+    if base_iri and iri.startswith(base_iri):
+        return "/id/" + iri[len(base_iri) :]
+    return iri
+
+
+_LAYOUTS: OrderedDict[str, dict[Any, tuple[float, float]]] = OrderedDict()
+_LAYOUT_LOCK = threading.Lock()
+
+
+def server_layout(g: nx.Graph, seed: int = SEED) -> dict[Any, tuple[float, float]]:
+    """Seeded spring layout in pixels, cached by the graph's fingerprint (dataset and filter give the graph)."""
+    key = fingerprint(g)
+    with _LAYOUT_LOCK:
+        if key in _LAYOUTS:
+            _LAYOUTS.move_to_end(key)
+            return _LAYOUTS[key]
+    scale = 45.0 * math.sqrt(max(g.number_of_nodes(), 1))
+    raw = nx.spring_layout(g, seed=seed, weight="weight", scale=scale) if g.number_of_nodes() else {}
+    positions = {n: (round(float(p[0]), 1), round(float(p[1]), 1)) for n, p in raw.items()}
+    with _LAYOUT_LOCK:
+        _LAYOUTS[key] = positions
+        while len(_LAYOUTS) > 32:
+            _LAYOUTS.popitem(last=False)
+    return positions
+
+
+def vis_options(physics: bool, big: bool, hierarchical: bool = False) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "nodes": {"font": {"size": 14, "face": "system-ui, sans-serif"}, "borderWidth": 1},
+        "edges": {
+            "color": {"color": "#9aa5b1", "highlight": "#1b1b1b", "hover": "#1b1b1b"},
+            "smooth": False if big else {"type": "continuous"},
+            "scaling": {"min": 1, "max": 8},
+        },
+        "interaction": {"hover": not big, "tooltipDelay": 150, "hideEdgesOnDrag": big, "keyboard": True},
+        "physics": {
+            "enabled": physics,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120, "avoidOverlap": 0.4},
+            "stabilization": {"enabled": True, "iterations": 600, "updateInterval": 25, "fit": True},
+        },
+        "layout": {"improvedLayout": not big, "randomSeed": SEED},
+    }
+    if hierarchical:
+        options["layout"]["hierarchical"] = {
+            "enabled": True,
+            "direction": "LR",
+            "sortMethod": "directed",
+            "levelSeparation": 280,
+            "nodeSpacing": 70,
+        }
+    return options
+
+
+def _network(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], options: dict[str, Any]) -> Network:
+    """A pyvis network filled directly (``from_nx`` and ``add_edge`` check duplicates quadratically)."""
+    net = Network(directed=False, cdn_resources="in_line")
+    for spec in nodes:
+        opts = dict(spec)
+        node = Node(opts.pop("id"), opts.pop("shape", "dot"), label=opts.pop("label"), **opts)
+        net.nodes.append(node.options)
+        net.node_ids.append(node.options["id"])
+        net.node_map[node.options["id"]] = node.options
+    for spec in edges:
+        opts = dict(spec)
+        net.edges.append(Edge(opts.pop("from"), opts.pop("to"), False, **opts).options)
+    net.options = options
+    return net
+
+
+def finish(
+    m: VisMap, g: nx.Graph, ids: dict[Any, int], nodes: list[dict[str, Any]], edges: list[dict[str, Any]]
+) -> VisMap:
+    """Lay out on the server when big (``g`` holds the nodes of ``ids``), then fill ``m`` through pyvis."""
+    big = len(nodes) > BROWSER_LAYOUT_LIMIT
+    if big and not m.layout.startswith("hierarch"):
+        positions = server_layout(g)
+        for n, i in ids.items():
+            nodes[i]["x"], nodes[i]["y"] = positions[n]
+        m.physics, m.layout = False, "auf dem Server (Federmodell, Startwert 42), Physik aus"
+    net = _network(nodes, edges, m.options or vis_options(m.physics, big))
+    m.nodes, m.edges, m.options = net.nodes, net.edges, net.options
+    return m
+
+
+def year_range(values: list[int | None]) -> list[int]:
+    known = [v for v in values if v is not None]
+    return [min(known), max(known)] if known else []
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=jinja2.select_autoescape(["html"]), keep_trailing_newline=True
+)
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside ``<script>``: no ``<``, ``>`` or ``&`` can close the element.
+
+    >>> script_json({"a": "</script>"})
+    '{"a": "\\\\u003c/script\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render(m: VisMap, *, assets: str | None = None, links: dict[str, str] | None = None) -> str:
+    """The map as one HTML page.
+
+    ``assets=None`` inlines vis-network (the page opens from disk, offline); otherwise the page loads
+    ``{assets}/vis-network.min.js`` from the app. ``links`` adds navigation (label → path) for served pages.
+    """
+    inline = VIS_JS.read_text(encoding="utf-8") if assets is None else ""
+    return _ENV.get_template("map.html").render(
+        m=m,
+        data=script_json({**m.data(), "standalone": assets is None}),
+        vis_inline=inline,
+        assets=assets,
+        links=links or {},
+        standalone=assets is None,
+        version=__version__,
+    )
