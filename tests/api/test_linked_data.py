@@ -1,0 +1,152 @@
+"""Linked-data pages: HTML for browsers, RDF by Accept or suffix, links both ways, 404s; a real browser."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.routes.linked_data import negotiate, page_url
+from graph.config import ROOT, Settings
+
+RHEINE = "https://w3id.org/integrationsgraph/id/rheine/"
+FIELD = "/id/rheine/handlungsfeld/sprachfoerderung"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    settings = Settings(store=tmp_path_factory.mktemp("ld") / "store", write_token="test-token")
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def test_negotiation_prefers_what_the_client_asks_for() -> None:
+    assert negotiate("text/html,application/xhtml+xml,*/*;q=0.8") == "text/html"
+    assert negotiate("text/turtle") == "text/turtle"
+    assert negotiate("application/rdf+xml;q=0.5, text/turtle;q=0.9") == "text/turtle"
+    assert negotiate("application/json") == "application/ld+json"
+    assert negotiate("") == "text/html"
+    assert page_url(RHEINE + "akteur/x", "https://w3id.org/integrationsgraph/id/") == "/id/rheine/akteur/x"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "accept", "media", "fmt"),
+    [
+        ("", "text/turtle", "text/turtle", ox.RdfFormat.TURTLE),
+        ("", "application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
+        ("", "application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("", "application/rdf+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
+        (".ttl", "text/html", "text/turtle", ox.RdfFormat.TURTLE),
+        (".jsonld", None, "application/ld+json", ox.RdfFormat.JSON_LD),
+        (".nt", None, "application/n-triples", ox.RdfFormat.N_TRIPLES),
+        (".rdf", None, "application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ],
+)
+def test_rdf_by_accept_or_suffix(
+    client: TestClient, suffix: str, accept: str | None, media: str, fmt: ox.RdfFormat
+) -> None:
+    r = client.get(FIELD + suffix, headers={"Accept": accept} if accept else {})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith(media)
+    triples = {q.triple for q in ox.parse(r.content, format=fmt)}
+    label = ox.Triple(
+        ox.NamedNode(RHEINE + "handlungsfeld/sprachfoerderung"),
+        ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+        ox.Literal("Sprachförderung", language="de"),
+    )
+    assert label in triples
+
+
+def test_fragment_nodes_come_with_their_document(client: TestClient) -> None:
+    r = client.get("/id/rheine/quelle/praesentation.nt")
+    subjects = {q.triple.subject.value for q in ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES)}
+    assert RHEINE + "quelle/praesentation#handlungsfelder" in subjects
+
+
+def test_html_page_in_german_with_links_both_ways_and_provenance(client: TestClient) -> None:
+    r = client.get(FIELD, headers={"Accept": "text/html"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    html = r.text
+    assert "<h1>Sprachförderung" in html
+    assert "Handlungsfeld" in html  # the class, labelled from the ontology
+    assert ">Code<" in html and "HF1" in html
+    assert 'href="/id/rheine/schema/handlungsfelder"' in html  # outgoing
+    assert "Verweise auf diese Ressource" in html  # incoming: the scheme's hasTopConcept
+    assert "oberste Begriffe" in html
+    assert "abgeleitet von" in html and "/id/rheine/quelle/praesentation#handlungsfelder" in html
+    assert "Datenlizenz Deutschland" in html
+    assert "fiktives Beispiel</span>" not in html
+
+
+def test_english_switch(client: TestClient) -> None:
+    html = client.get(FIELD, params={"lang": "en"}, headers={"Accept": "text/html"}).text
+    assert "<h1>Language support" in html
+    assert "field of action" in html
+    assert "Links to this resource" in html
+    assert 'lang="en"' in html
+
+
+def test_field_page_shows_the_chain_with_latest_values(client: TestClient) -> None:
+    fields = client.get("/api/musterstadt/felder", params={"limit": 1}).json()["items"]
+    tree = client.get(f"/api/musterstadt/felder/{fields[0]['slug']}/baum").json()
+    html = client.get(f"/id/musterstadt/handlungsfeld/{fields[0]['slug']}").text
+    assert "Zielkette" in html and "Vollständigkeit" in html
+    assert 'data-fiktiv="true"' in html
+    for lz in tree["leitziele"]:
+        assert lz["label"] in html
+        for hz in lz["handlungsziele"]:
+            for ind in hz["indikatoren"]:
+                if ind["letzter_wert"]:
+                    assert f"<strong>{ind['letzter_wert']['wert']}</strong>" in html
+
+
+def test_fields_page_lists_every_dataset(client: TestClient) -> None:
+    html = client.get("/felder").text
+    assert 'data-dataset="rheine"' in html and 'data-dataset="musterstadt"' in html
+    assert 'href="/id/rheine/handlungsfeld/interreligioeser-dialog?lang=de"' in html
+
+
+def test_unknown_iri_is_404(client: TestClient) -> None:
+    r = client.get("/id/rheine/handlungsfeld/gibt-es-nicht", headers={"Accept": "application/json"})
+    assert r.status_code == 404
+    assert r.json() == {
+        "status": 404,
+        "error": f"Unter {RHEINE}handlungsfeld/gibt-es-nicht gibt es keine Ressource.",
+        "errors": [],
+    }
+    page = client.get("/id/rheine/handlungsfeld/gibt-es-nicht", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "Nicht gefunden" in page.text
+    assert client.get("/id/nirgendwo/x/y.ttl").status_code == 404
+
+
+def test_search_page(client: TestClient) -> None:
+    html = client.get("/suche", params={"q": "Sprachfoerderung"}).text
+    assert 'href="/id/rheine/handlungsfeld/sprachfoerderung?lang=de"' in html
+
+
+def test_browser_renders_a_rheine_field_and_a_fictional_musterstadt_resource(live_server: str, browser: object) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(f"{live_server}/felder")
+        page.click("text=Sprachförderung")
+        page.wait_for_url("**/id/rheine/handlungsfeld/sprachfoerderung**")
+        assert page.locator("h1").inner_text().startswith("Sprachförderung")
+        labels = page.locator("dl.props dt").all_inner_texts()
+        assert "Art" in labels and "Code" in labels and "abgeleitet von" in labels
+        page.screenshot(path=str(ARTIFACTS / "linked-data-rheine-handlungsfeld.png"), full_page=True)
+
+        measures = httpx.get(f"{live_server}/api/musterstadt/massnahmen", params={"limit": 1}).json()["items"]
+        page.goto(f"{live_server}/id/musterstadt/massnahme/{measures[0]['slug']}")
+        assert page.locator(".fiktiv").first.inner_text() == "fiktives Beispiel"
+        assert page.locator("h1").inner_text().startswith(measures[0]["label"]["de"])
+        page.screenshot(path=str(ARTIFACTS / "linked-data-musterstadt-massnahme.png"), full_page=True)
+        page.click("text=English")
+        assert page.locator(".fiktiv").first.inner_text() == "fictional example"
+    finally:
+        page.close()
