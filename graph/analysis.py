@@ -278,7 +278,10 @@ def analyse(k: nx.Graph) -> Analysis:
             )
         )
     found = gaps(k, collab, fields_of)
-    labelled = {key: [{"iri": n, "label": k.nodes[n]["label"]} for n in v] for key, v in found.items()}
+    labelled = {
+        key: [{"iri": n, "label": k.nodes[n]["label"], "dataset": k.nodes[n].get("dataset", "")} for n in v]
+        for key, v in found.items()
+    }
     counts = {
         "akteure": collab.number_of_nodes(),
         "verbindungen": collab.number_of_edges(),

@@ -225,6 +225,9 @@ def generate(count: int, seed: int, output: Path) -> None:
 from graph.cli_sheets import add_sheet_commands  # noqa: E402  (spreadsheets and versions: template, import, diff)
 
 add_sheet_commands(main)
+from graph.cli_analysis import add_analysis_commands  # noqa: E402  (network analysis and maps: analyze, map)
+
+add_analysis_commands(main)
 
 if __name__ == "__main__":
     main()

@@ -8,6 +8,7 @@ legend, the filters and the side panel's data); :func:`graph.vis.render` makes t
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import networkx as nx
 
@@ -103,6 +104,7 @@ def actor_map(
             }
         )
         details[ids[a]] = {
+            "iri": a,
             "label": d["label"],
             "typ": TYPE_LABELS[d["typ"]],
             "href": resource_link(a, base_iri),
@@ -372,3 +374,62 @@ def chain_map(tree: nx.DiGraph, *, base_iri: str | None = None, title: str = "Zi
         total=len(order),
     )
     return finish(m, tree.to_undirected(), ids, nodes, edges)
+
+
+TABLE_COLUMNS = {
+    "label": "Akteur",
+    "typ": "Typ",
+    "felder": "Handlungsfelder",
+    "massnahmen": "Maßnahmen",
+    "grad": "Verbindungen",
+    "gewichteter_grad": "gewichteter Grad",
+    "pagerank": "PageRank",
+    "zwischenzentralitaet": "Zwischenzentralität",
+    "partizipation": "Partizipation",
+    "gemeinschaft": "Gemeinschaft",
+}
+"""The fallback table's columns (key → German heading); every key can sort it."""
+
+
+def actor_table(
+    m: VisMap, analysis: Analysis, *, sort: str = "pagerank", descending: bool = True
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The nodes and edges of the actor map ``m`` as table rows (actors sorted by ``sort``, and links)."""
+    metrics = {a.iri: a for a in analysis.actors}
+    rows = []
+    for n in m.nodes:
+        d = m.details[n["id"]]
+        mt = metrics[d["iri"]]
+        rows.append(
+            {
+                "href": d["href"],
+                "label": mt.label,
+                "typ": mt.typ_label,
+                "felder": ", ".join(d["felder"]),
+                "massnahmen": mt.massnahmen,
+                "grad": mt.grad,
+                "gewichteter_grad": round(mt.gewichteter_grad, 2),
+                "pagerank": round(mt.pagerank, 4),
+                "zwischenzentralitaet": round(mt.zwischenzentralitaet, 4),
+                "partizipation": round(mt.partizipation, 3),
+                "gemeinschaft": mt.gemeinschaft,
+            }
+        )
+    key = sort if sort in TABLE_COLUMNS else "pagerank"
+    rows.sort(key=lambda r: str(r["label"]).casefold())
+    rows.sort(
+        key=lambda r: r[key] if key not in ("label", "typ", "felder") else str(r[key]).casefold(), reverse=descending
+    )
+    details = m.details
+    links = [
+        {
+            "von": details[e["from"]]["label"],
+            "von_href": details[e["from"]]["href"],
+            "zu": details[e["to"]]["label"],
+            "zu_href": details[e["to"]]["href"],
+            "gewicht": e.get("value", 1),
+            "art": str(e.get("title", "")).split("\n", 1)[-1],
+        }
+        for e in m.edges
+    ]
+    return rows, links
