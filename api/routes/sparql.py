@@ -1,0 +1,262 @@
+"""``/sparql``: the SPARQL 1.1 Protocol (query and update), the service description, the YASGUI page,
+and the example queries at ``/api/queries``.
+
+The protocol's rules, each pinned by a test in ``tests/api/test_sparql_protocol.py``: query by GET
+(``query=``), by POST form (``application/x-www-form-urlencoded``) or POST direct
+(``application/sparql-query``); update by POST form (``update=``) or direct (``application/sparql-update``)
+with the bearer token; one ``query``/``update`` per request; UTF-8 only; ``default-graph-uri`` /
+``named-graph-uri`` and ``using-graph-uri`` / ``using-named-graph-uri`` repeatable. CORS is allowed
+for queries only (no ``Authorization`` header from other origins, no CORS headers on updates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.templating import Jinja2Templates
+
+from api.deps import AppContext
+from api.errors import error_response
+from api.routes import graph_store
+from api.routes.sparql_http import (
+    CORS,
+    FORM,
+    ProtocolError,
+    authorised,
+    media_type,
+    one,
+    params,
+    read_body,
+    require_token,
+    utf8,
+)
+from graph import __version__
+from graph.errors import InvalidQuery, NotFound
+from graph.service_description import description
+from graph.sparql import GRAPH_TYPES, Forbidden, NotAcceptable, QueryService, choose, parse_accept
+from graph.sparql_examples import example, examples
+from graph.sparql_pool import QueryBusy, QueryTimeout, WorkerFailed
+from graph.update import apply_update
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
+STATIC = Path(__file__).resolve().parents[1] / "static" / "yasgui"
+STATIC_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css", "LICENSE": "text/plain"}
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the query workers after the store is open; stop them before it closes."""
+    ctx: AppContext = app.state.ctx
+    s = ctx.settings
+    service = await run_in_threadpool(
+        lambda: QueryService(
+            ctx.store,
+            timeout=s.query_timeout,
+            limit=s.result_limit,
+            workers=s.query_workers,
+            write_lock=getattr(ctx.writer, "_lock", None),
+        )
+    )
+    app.state.sparql = service
+    try:
+        yield
+    finally:
+        await run_in_threadpool(service.close)
+
+
+router = APIRouter(tags=["SPARQL"], lifespan=lifespan)
+router.include_router(graph_store.router)
+
+
+STATUS: list[tuple[type[Exception], int]] = [
+    (InvalidQuery, 400),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (NotAcceptable, 406),
+    (QueryTimeout, 503),
+    (QueryBusy, 503),
+    (WorkerFailed, 500),
+]
+HANDLED: tuple[type[Exception], ...] = (ProtocolError, *(cls for cls, _ in STATUS))
+"""What this router answers itself; everything else (ValidationFailed: 422 with the report) goes to
+the app's one error shape in ``api/errors.py``."""
+
+
+def failure(exc: Exception, timeout: float) -> JSONResponse:
+    if isinstance(exc, ProtocolError):
+        return error_response(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
+    if isinstance(exc, QueryTimeout):
+        return error_response(
+            503,
+            f"Die Abfrage wurde nach {timeout:g} Sekunden abgebrochen (Zeitlimit). Bitte enger fassen, "
+            "z. B. mit LIMIT, weniger Variablen oder MINUS statt FILTER NOT EXISTS.",
+            headers={"Retry-After": "1", **CORS},
+        )
+    status = next((code for cls, code in STATUS if isinstance(exc, cls)), 400)
+    return error_response(status, str(exc), headers=CORS if status != 500 else None)
+
+
+async def run_query(request: Request, query: str, values: dict[str, list[str]], **extra: Any) -> Response:
+    ctx: AppContext = request.app.state.ctx
+    service: QueryService = request.app.state.sparql
+    answer = await run_in_threadpool(
+        service.run,
+        query,
+        accept=request.headers.get("accept"),
+        fmt=one(values, "format"),
+        default_uris=values.get("default-graph-uri", []),
+        named_uris=values.get("named-graph-uri", []),
+        base_iri=str(request.url_for("sparql_get")),
+        private=authorised(request, ctx),
+        link=str(request.url_for("sparql_get")) + "#grenzen",
+        **extra,
+    )
+    media = answer.media_type + ("; charset=utf-8" if answer.media_type.startswith("text/") else "")
+    return Response(answer.body, media_type=media, headers={**answer.headers, **CORS, "Vary": "Accept"})
+
+
+async def run_update(request: Request, text: str, values: dict[str, list[str]]) -> Response:
+    ctx: AppContext = request.app.state.ctx
+    require_token(request, ctx)
+    result = await run_in_threadpool(
+        apply_update,
+        ctx.writer,
+        text,
+        using=values.get("using-graph-uri", []),
+        using_named=values.get("using-named-graph-uri", []),
+        base_iri=str(request.url_for("sparql_get")),
+    )
+    return JSONResponse(result.to_dict())
+
+
+@router.get("/sparql", name="sparql_get", summary="SPARQL-Abfrage (GET), Dienstbeschreibung oder Abfrage-Oberfläche")
+async def sparql_get(request: Request) -> Response:
+    ctx: AppContext = request.app.state.ctx
+    values = params(request.url.query)
+    try:
+        if "update" in values:
+            raise ProtocolError(400, "Änderungen (update=) gehen nur per POST, nicht per GET.")
+        query = one(values, "query")
+        if query is not None:
+            return await run_query(request, query, values)
+        ranges = parse_accept(request.headers.get("accept"))
+        key = choose(ranges, {"html": "text/html", **GRAPH_TYPES})
+        if key == "html" or key is None:
+            return page(request)
+        body = await run_in_threadpool(description, ctx.store, str(request.url_for("sparql_get")), key, ctx.settings)
+        return Response(body, media_type=GRAPH_TYPES[key], headers={**CORS, "Vary": "Accept"})
+    except HANDLED as exc:
+        return failure(exc, ctx.settings.query_timeout)
+
+
+@router.post("/sparql", summary="SPARQL-Abfrage oder -Änderung (POST)")
+async def sparql_post(request: Request) -> Response:
+    ctx: AppContext = request.app.state.ctx
+    try:
+        url_values = params(request.url.query)
+        kind, charset = media_type(request)
+        if kind is None:
+            raise ProtocolError(
+                400,
+                f"Content-Type fehlt: {FORM}, application/sparql-query oder application/sparql-update angeben.",
+            )
+        body = utf8(await read_body(request, ctx.settings.max_body_bytes), charset)
+        if kind == FORM:
+            values = {**url_values}
+            for key, vals in params(body).items():
+                values[key] = [*values.get(key, []), *vals]
+            query, update = one(values, "query"), one(values, "update")
+            if query is not None and update is not None:
+                raise ProtocolError(400, "query und update zugleich: bitte nur eines senden.")
+            if query is not None:
+                return await run_query(request, query, values)
+            if update is not None:
+                return await run_update(request, update, values)
+            raise ProtocolError(400, "Das Formular braucht ein Feld query= oder update=.")
+        if kind == "application/sparql-query":
+            return await run_query(request, body, url_values)
+        if kind == "application/sparql-update":
+            return await run_update(request, body, url_values)
+        raise ProtocolError(
+            415, f"Content-Type {kind} passt nicht: {FORM}, application/sparql-query oder application/sparql-update."
+        )
+    except HANDLED as exc:
+        return failure(exc, ctx.settings.query_timeout)
+
+
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+async def sparql_other() -> Response:
+    """Other methods: 405 (SPARQL 1.1 Protocol: queries by GET or POST, updates by POST)."""
+    return error_response(
+        405, "Nur GET (Abfrage) und POST (Abfrage oder Änderung) sind erlaubt.", headers={"Allow": "GET, POST, OPTIONS"}
+    )
+
+
+@router.options("/sparql", include_in_schema=False)
+async def sparql_preflight() -> Response:
+    """CORS preflight: queries from other origins yes; the Authorization header (writes) no."""
+    return Response(
+        status_code=204,
+        headers={
+            **CORS,
+            "Access-Control-Allow-Methods": "GET, POST",
+            "Access-Control-Allow-Headers": "Content-Type, Accept",
+            "Access-Control-Max-Age": "600",
+        },
+    )
+
+
+def page(request: Request) -> HTMLResponse:
+    ctx: AppContext = request.app.state.ctx
+    tabs = [{"name": ex.name, "title": ex.description_de, "query": ex.text} for ex in examples()]
+    return TEMPLATES.TemplateResponse(
+        request,
+        "sparql.html",
+        {
+            "version": __version__,
+            "tabs": tabs,
+            "endpoint": str(request.url_for("sparql_get")),
+            "timeout": ctx.settings.query_timeout,
+            "limit": ctx.settings.result_limit,
+        },
+    )
+
+
+@router.get("/static/yasgui/{name}", include_in_schema=False)
+async def yasgui_file(name: str) -> Response:
+    if name not in STATIC_FILES:
+        return error_response(404, f"Keine Datei {name}.")
+    return FileResponse(STATIC / name, media_type=STATIC_FILES[name], headers={"Cache-Control": "max-age=86400"})
+
+
+@router.get("/api/queries", summary="Beispielabfragen mit Beschreibung (de/en)")
+async def list_queries(request: Request) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": ex.name,
+            "description": {"de": ex.description_de, "en": ex.description_en},
+            "parameters": ex.parameters,
+            "url": str(request.url_for("run_example", name=ex.name)),
+            "query": ex.text,
+        }
+        for ex in examples()
+    ]
+
+
+@router.get("/api/queries/{name}", name="run_example", summary="Eine Beispielabfrage ausführen")
+async def run_example(request: Request, name: str) -> Response:
+    ctx: AppContext = request.app.state.ctx
+    try:
+        ex = example(name)
+        values = params(request.url.query)
+        reserved = {"format"}
+        given = {k: v[-1] for k, v in values.items() if k not in reserved}
+        return await run_query(request, ex.text, {"format": values.get("format", [])}, bindings=ex.bind(given))
+    except HANDLED as exc:
+        return failure(exc, ctx.settings.query_timeout)
