@@ -53,8 +53,11 @@ class ImportFailed(IntegrationsgraphError):
         return {"source": self.source, "errors": [e.to_dict() for e in self.errors]}
 
 
-def _order(e: CellError) -> tuple[str, int, int, str]:
-    return (e.sheet, e.row, len(e.column), e.column)
+def _order(e: CellError) -> tuple[int, int, int, str]:
+    from graph.sheets.columns import EXTRA, SHEETS
+
+    names = [s.name for s in SHEETS] + [EXTRA]
+    return (names.index(e.sheet) + 1 if e.sheet in names else 0, e.row, len(e.column), e.column)
 
 
 def column_letter(index: int) -> str:

@@ -216,9 +216,10 @@ def _file_error(source: str, message: str) -> CellError:
 
 
 def _too_big(source: str, size: int, limit: int) -> CellError:
+    shown = f"{size / 1048576:.1f}".replace(".", ",")
     return _file_error(
         source,
-        f"Die Datei ist zu groß ({size / 1048576:.1f} MB; erlaubt sind höchstens {limit / 1048576:.0f} MB). "
+        f"Die Datei ist zu groß ({shown} MB; erlaubt sind höchstens {limit // 1048576} MB). "
         "Bitte Bilder und unnötige Blätter entfernen oder die Daten aufteilen.",
     )
 

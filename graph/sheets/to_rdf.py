@@ -133,7 +133,8 @@ class Builder:
         try:
             item.values[col.header] = self._parse(col, raw)
         except ValueError as exc:
-            self.error(item, col.header, raw, str(exc) or _expected(col))
+            own = col.kind == Kind.KEY and str(exc)  # the other kinds raise with the value, not a message
+            self.error(item, col.header, raw, own or _expected(col))
             return
         if col.kind == Kind.TYPE:
             item.type_iri = col.choice_iri(str(raw))

@@ -7,6 +7,7 @@ Violations come back as cell errors of the rows their focus nodes came from.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from graph.store import Change, Store
 from graph.validate import Report, Result
 from graph.write import WritePath
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PRIVATE_SUFFIX = "/privat"
 """The companion graph of a dataset that holds its personal data (``graph.privacy``)."""
 
@@ -149,6 +151,8 @@ def shacl_errors(report: Report, built: Built, prefix: str) -> list[CellError]:
         value = r.value or ""
         if value.startswith(prefix):
             value = value[len(prefix) :]
+        elif _ISO_DATE.match(value):
+            value = f"{value[8:10]}.{value[5:7]}.{value[:4]}"
         label = f" („{r.focus_label}“)" if r.focus_label and not sheet else ""
         where = "" if sheet else f"{r.focus}{label}: "
         out.append(CellError(sheet, row, letter, header or "", value, f"{where}{r.message_de}", "regel"))
