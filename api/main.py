@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.deps import AppContext
-from api.routes import chain, home, linked_data, resources, search
+from api.routes import chain, home, linked_data, resources, search, sheets
 from api.routes.sparql import router as sparql_router
 from graph import __version__
 from graph.config import Settings
@@ -47,5 +47,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(chain.router)
     app.include_router(linked_data.router)
     app.include_router(search.router)
+    app.include_router(sheets.router)
     app.include_router(sparql_router)
     return app

@@ -1,0 +1,103 @@
+"""POST /api/import (a workbook, with the token) and GET /api/{dataset}/diff, in-process."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator
+from importlib import import_module
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from api.main import create_app
+from graph.config import Settings
+
+DATA = Path(__file__).parents[1] / "data" / "sheets"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TOKEN = {"Authorization": "Bearer test-token"}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    sys.path.insert(0, str(DATA))
+    make_bad = import_module("make_bad")
+    if not (DATA / make_bad.BIG).exists():
+        make_bad.make(DATA)
+    settings = Settings(store=tmp_path_factory.mktemp("api-sheets") / "store", write_token="test-token", datasets=[])
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def upload(
+    client: TestClient,
+    data: bytes,
+    dataset: str = "probe",
+    version: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    form = {"dataset": dataset, **({"version": version} if version else {})}
+    return client.post("/api/import", files={"file": ("konzept.xlsx", data, XLSX)}, data=form, headers=headers)
+
+
+def test_an_import_needs_the_token(client: TestClient) -> None:
+    response = upload(client, (DATA / "gut.xlsx").read_bytes())
+    assert response.status_code == 401
+    assert response.json()["status"] == 401 and "Schreib-Token" in response.json()["error"]
+    response = upload(client, (DATA / "gut.xlsx").read_bytes(), headers={"Authorization": "Bearer falsch"})
+    assert response.status_code == 401
+
+
+def test_a_workbook_is_imported_and_a_second_time_changes_nothing(client: TestClient) -> None:
+    response = upload(client, (DATA / "gut.xlsx").read_bytes(), dataset="probe-api", headers=TOKEN)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["graph"].endswith("/graph/probe-api") and body["rows"] == 12 and body["added"] > 50
+    again = upload(client, (DATA / "gut.xlsx").read_bytes(), dataset="probe-api", headers=TOKEN).json()
+    assert (again["added"], again["removed"]) == (0, 0)
+    found = client.get("/api/datasets").json()
+    assert "probe-api" in {d["name"] for d in found}
+
+
+def test_errors_come_back_per_cell_and_nothing_is_written(client: TestClient) -> None:
+    before = client.get("/api/datasets").json()
+    response = upload(client, (DATA / "mehrere-fehler.xlsx").read_bytes(), dataset="probe-fehler", headers=TOKEN)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["status"] == 422 and "nichts wurde geschrieben" in body["error"]
+    cells = [(e["sheet"], e["row"], e["column"], e["header"], e["value"]) for e in body["errors"]]
+    assert ("Messwerte", 2, "D", "Wert", "ungefähr fünfzig") in cells
+    assert ("Handlungsziele", 2, "F", "Leitziel", "LZ9.9") in cells
+    assert all(e["message"] for e in body["errors"])
+    assert client.get("/api/datasets").json() == before
+
+
+def test_too_big_and_not_a_workbook(client: TestClient) -> None:
+    response = upload(client, (DATA / "zu-gross.xlsx").read_bytes(), headers=TOKEN)
+    assert response.status_code == 413 and "zu groß" in response.json()["error"]
+    response = upload(client, b"Das ist keine Arbeitsmappe", headers=TOKEN)
+    assert response.status_code == 422 and "keine Excel-Arbeitsmappe" in response.json()["errors"][0]["message"]
+
+
+def test_versions_and_their_diff(client: TestClient) -> None:
+    first = (DATA / "gut.xlsx").read_bytes()
+    wb = load_workbook(io.BytesIO(first))
+    ws = wb["Maßnahmen"]
+    ws.cell(2, [c.value for c in ws[1]].index("Umsetzungsstatus") + 1).value = "ausgesetzt"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    assert upload(client, first, dataset="probe-v", version="2020", headers=TOKEN).status_code == 200
+    response = upload(client, buffer.getvalue(), dataset="probe-v", version="2025", headers=TOKEN)
+    assert response.status_code == 200 and response.json()["graph"].endswith("/graph/probe-v/v/2025")
+    body = client.get("/api/probe-v/diff", params={"from": "2020", "to": "2025"}).json()
+    [measure] = next(c for c in body["categories"] if c["name"] == "Maßnahmen")["changed"]
+    assert measure["code"] == "M1.1.1.1"
+    assert measure["fields"] == [{"field": "Umsetzungsstatus", "before": "laufend", "after": "ausgesetzt"}]
+    text = client.get("/api/probe-v/diff", params={"from": "2020", "to": "2025", "format": "text"})
+    assert text.headers["content-type"].startswith("text/plain")
+    assert "Umsetzungsstatus: „laufend“ → „ausgesetzt“" in text.text
+    missing = client.get("/api/probe-v/diff", params={"from": "2020", "to": "2031"})
+    assert missing.status_code == 404 and "2031" in missing.json()["error"]
