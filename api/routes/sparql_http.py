@@ -27,8 +27,8 @@ class ProtocolError(HTTPException):
 
 def media_type(request: Request) -> tuple[str | None, str | None]:
     """The media type (lower case) and charset of the request body."""
-    header = request.headers.get("content-type")
-    if header is None:
+    header = request.headers.get("content-type", "").strip()
+    if not header:
         return None, None
     parts = [p.strip() for p in header.split(";")]
     charsets = [p.split("=", 1)[1].strip('" ').lower() for p in parts[1:] if p.lower().startswith("charset=")]
