@@ -166,7 +166,7 @@ def script_json(value: Any) -> str:
     """JSON that is safe inside ``<script>``: no ``<``, ``>`` or ``&`` can close the element.
 
     >>> script_json({"a": "</script>"})
-    '{"a": "\\\\u003c/script\\\\u003e"}'
+    '{"a":"\\\\u003c/script\\\\u003e"}'
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
