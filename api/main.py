@@ -9,7 +9,9 @@ from fastapi import FastAPI
 
 from api import errors
 from api.deps import AppContext
+from api.routes import analysis as analysis_routes
 from api.routes import chain, home, linked_data, resources, search, sheets
+from api.routes import maps as maps_routes
 from api.routes.sparql import router as sparql_router
 from graph import __version__
 from graph.config import Settings
@@ -49,4 +51,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(sheets.router)
     app.include_router(sparql_router)
+    app.include_router(analysis_routes.router)
+    app.include_router(maps_routes.router)
     return app
