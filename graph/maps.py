@@ -22,7 +22,7 @@ from graph.network import (
     neighbours,
     nodes_of,
 )
-from graph.vis import VisMap, finish, resource_link, vis_options, year_range
+from graph.vis import BROWSER_LAYOUT_LIMIT, VisMap, finish, resource_link, vis_options, year_range
 
 TYPE_STYLE: dict[str, tuple[str, str]] = {
     # colour-blind-safe palette (Okabe–Ito) plus a shape each, so type never depends on colour alone
@@ -69,6 +69,7 @@ def actor_map(
     field_list = sorted(nodes_of(k, "handlungsfeld"), key=lambda f: (k.nodes[f]["notation"], k.nodes[f]["label"]))
     field_ids = {f: i for i, f in enumerate(field_list)}
     top_pr = max((metrics[a].pagerank for a in keep), default=0.0) or 1.0
+    low, span = (10, 30) if len(keep) <= BROWSER_LAYOUT_LIMIT else (6, 24)  # big maps: smaller dots
     orgs = memberships(k)
     member_of: dict[str, list[str]] = {}
     for org, members in orgs.items():
@@ -91,7 +92,7 @@ def actor_map(
                     "border": "#1b1b1b",
                     "highlight": {"background": colour, "border": "#000000"},
                 },
-                "size": round(10 + 30 * math.sqrt(mt.pagerank / top_pr), 1),
+                "size": round(low + span * math.sqrt(mt.pagerank / top_pr), 1),
                 "title": f"{d['label']}\n{TYPE_LABELS[d['typ']]} · {mt.massnahmen} Maßnahmen · "
                 f"PageRank {mt.pagerank:.3f}",
                 "typ": d["typ"],

@@ -55,8 +55,9 @@ class VisMap:
 
     def data(self) -> dict[str, Any]:
         """What the page's script reads (``<script id="map-data">``)."""
-        keys = ("kind", "nodes", "edges", "options", "details", "filters", "physics", "total")
-        return {k: getattr(self, k) for k in keys}
+        keys = ("kind", "nodes", "edges", "options", "filters", "physics", "total")
+        details = {i: {k: v for k, v in d.items() if k != "iri"} for i, d in self.details.items()}
+        return {"details": details, **{k: getattr(self, k) for k in keys}}
 
 
 def resource_link(iri: str, base_iri: str | None) -> str:
@@ -76,16 +77,34 @@ _LAYOUTS: OrderedDict[str, dict[Any, tuple[float, float]]] = OrderedDict()
 _LAYOUT_LOCK = threading.Lock()
 
 
+def spring_positions(g: nx.Graph, seed: int = SEED) -> dict[Any, tuple[float, float]]:
+    """Seeded spring layout in pixels for the linked nodes; nodes without links go in rows below it
+    (a spring layout pushes them far out and shrinks everything else to a dot).
+
+    >>> g = nx.Graph([(1, 2)]); g.add_node(3)
+    >>> p = spring_positions(g); p[3][1] > max(p[1][1], p[2][1])
+    True
+    """
+    linked = [n for n in g.nodes if g.degree(n) > 0]
+    alone = sorted((n for n in g.nodes if g.degree(n) == 0), key=str)
+    scale = 60.0 * math.sqrt(max(len(linked), 1))
+    raw = nx.spring_layout(g.subgraph(linked), seed=seed, weight="weight", scale=scale) if linked else {}
+    positions = {n: (round(float(p[0]), 1), round(float(p[1]), 1)) for n, p in raw.items()}
+    step, per_row = 90.0, max(int(2 * scale / 90.0), 8)
+    top = max((y for _x, y in positions.values()), default=0.0) + 2 * step
+    for i, n in enumerate(alone):
+        positions[n] = (round(-scale + step * (i % per_row), 1), round(top + step * (i // per_row), 1))
+    return positions
+
+
 def server_layout(g: nx.Graph, seed: int = SEED) -> dict[Any, tuple[float, float]]:
-    """Seeded spring layout in pixels, cached by the graph's fingerprint (dataset and filter give the graph)."""
+    """:func:`spring_positions`, cached by the graph's fingerprint (the dataset and the filter give the graph)."""
     key = fingerprint(g)
     with _LAYOUT_LOCK:
         if key in _LAYOUTS:
             _LAYOUTS.move_to_end(key)
             return _LAYOUTS[key]
-    scale = 45.0 * math.sqrt(max(g.number_of_nodes(), 1))
-    raw = nx.spring_layout(g, seed=seed, weight="weight", scale=scale) if g.number_of_nodes() else {}
-    positions = {n: (round(float(p[0]), 1), round(float(p[1]), 1)) for n, p in raw.items()}
+    positions = spring_positions(g, seed)
     with _LAYOUT_LOCK:
         _LAYOUTS[key] = positions
         while len(_LAYOUTS) > 32:
