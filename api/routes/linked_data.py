@@ -163,7 +163,18 @@ def _not_found(request: Request, settings: Settings, lang: str, iri: str) -> Res
     return error_response(404, message)
 
 
-@router.get("/id/{dataset}/{rest:path}", summary="Eine Ressource (HTML oder RDF)", response_class=HTMLResponse)
+PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {}, **{media: {} for media in RDF_TYPES}}},
+    404: {"description": "Unbekannte IRI", "content": {"application/json": {}, "text/html": {}}},
+}
+
+
+@router.get(
+    "/id/{dataset}/{rest:path}",
+    summary="Eine Ressource (HTML oder RDF)",
+    response_class=HTMLResponse,
+    responses=PAGE_RESPONSES,
+)
 async def resource_page(
     request: Request,
     ctx: ContextDep,

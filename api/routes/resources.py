@@ -99,6 +99,7 @@ def _register(kind: Kind, models: KindModels) -> None:
     }
     write_errors: dict[int | str, dict[str, Any]] = {
         **errors,
+        400: {"description": "Der Inhalt ist kein lesbares JSON"},
         401: {"description": "Schreib-Token fehlt oder ist falsch"},
         403: {"description": "Schreiben ist abgeschaltet"},
         409: {"description": "Konflikt"},
@@ -253,9 +254,18 @@ def _register(kind: Kind, models: KindModels) -> None:
         name=f"{kind.path}_delete", summary=f"{label}: löschen", responses=write_errors)  # fmt: skip
 
 
-@router.get("/api/context.jsonld", name="jsonld_context", summary="JSON-LD-Kontext der REST-Schnittstelle")
-async def context() -> JSONResponse:
-    return JSONResponse(jsonld_context(), media_type=JSONLD)
+class JSONLDResponse(JSONResponse):
+    media_type = JSONLD
+
+
+@router.get(
+    "/api/context.jsonld",
+    name="jsonld_context",
+    summary="JSON-LD-Kontext der REST-Schnittstelle",
+    response_class=JSONLDResponse,
+)
+async def context() -> JSONLDResponse:
+    return JSONLDResponse(jsonld_context())
 
 
 for _kind in KINDS.values():
