@@ -1,0 +1,42 @@
+"""YASGUI in a real browser (Debian's chromium, headless): open /sparql, run a query, see the rows —
+no console error, and no request leaves 127.0.0.1."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from graph.config import ROOT
+
+
+def test_yasgui_runs_a_query_offline(live_server: str, browser: Any) -> None:
+    page = browser.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+
+    def route(r: Any) -> None:
+        requests.append(r.request.url)
+        if urlparse(r.request.url).hostname == "127.0.0.1":
+            r.continue_()
+        else:
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{live_server}/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    tabs = page.locator(".tabsList .tab").all_inner_texts()
+    assert any("zentrale-akteure" in t for t in tabs)
+    page.locator(".yasqe_queryButton").first.click()
+    page.wait_for_selector(".yasr table tbody tr", timeout=30_000)
+    rows = page.locator(".yasr table tbody tr")
+    assert rows.count() > 3
+    assert "Kommunales Integrationszentrum" in page.locator(".yasr").inner_text()
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path=str(ROOT / "test-artifacts" / "sparql-yasgui.png"), full_page=True)
+    page.close()
+    assert errors == []
+    outside = [u for u in requests if urlparse(u).hostname != "127.0.0.1"]
+    assert outside == []
+    assert any(u.endswith("/sparql") for u in requests[1:]), "the query went to the server's own /sparql"
