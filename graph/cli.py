@@ -228,6 +228,9 @@ add_sheet_commands(main)
 from graph.cli_analysis import add_analysis_commands  # noqa: E402  (network analysis and maps: analyze, map)
 
 add_analysis_commands(main)
+from graph.cli_publish import publish_command  # noqa: E402  (open-data publication: publish OUT_DIR)
+
+main.add_command(publish_command)
 
 if __name__ == "__main__":
     main()

@@ -80,7 +80,8 @@ class Snapshot:
 def take_snapshot(store: Store, settings: Settings, only: list[str] | None = None) -> Snapshot:
     """The public view of every dataset graph (or of the named ones), the ontology and the shapes."""
     privacy = Privacy.from_settings(settings)
-    graphs = {dataset_name(g): g for g in dataset_graphs(store)}
+    # Stored versions (``…/graph/{dataset}/v/{version}``) are not published; the current state is.
+    graphs = {dataset_name(g): g for g in dataset_graphs(store) if "/" not in dataset_name(g)}
     if only is not None:
         graphs = {n: g for n, g in graphs.items() if n in only}
     present = set(store.graphs())

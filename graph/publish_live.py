@@ -77,7 +77,7 @@ def dataset_dump(store: Store, settings: Settings, name: str, suffix: str) -> by
 
 def dump_names(store: Store) -> list[str]:
     """Every dump the server offers, as paths below ``/dumps/``."""
-    names = sorted(dataset_name(g) for g in dataset_graphs(store))
+    names = sorted(n for n in (dataset_name(g) for g in dataset_graphs(store)) if "/" not in n)
     return [f"{n}.{s}" for n in [*names, ALL] for s in DUMPS]
 
 
