@@ -135,8 +135,10 @@ def main() -> None:
                 nt.write_bytes(ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES) or b"")
                 p2 = port()
                 rdf = subprocess.Popen(
-                    [str(Path(sys.executable).parent / "rdflib-endpoint"), "serve", "--host", "127.0.0.1"]
-                    + ["--port", str(p2), str(nt)],
+                    [
+                        str(Path(sys.executable).parent / "rdflib-endpoint"),
+                        *("serve", "--host", "127.0.0.1", "--port", str(p2), str(nt)),
+                    ],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
