@@ -35,6 +35,10 @@ TYPE_STYLE: dict[str, tuple[str, str]] = {
     "tandem": ("#F0E442", "star"),
     "stelle": ("#999999", "triangleDown"),
 }
+MAX_MAP_NODES = 2000
+"""An actor map without ``top`` shows at most this many actors (the highest PageRank): it stays usable."""
+MAX_BRIDGES = 300
+"""The field map shows at most this many bridging actors, and as many cross-field Maßnahmen."""
 ROLE_LABELS = {"federfuehrend": "federführend", "kooperationspartner": "Kooperationspartner"}
 GAP_COLOUR = "#C00000"
 
@@ -63,6 +67,8 @@ def actor_map(
         keep = [a for a in keep if collab.nodes[a]["typ"] in types]
     keep.sort(key=lambda a: (-metrics[a].pagerank, metrics[a].label))
     total = len(keep)
+    capped = top is None and total > MAX_MAP_NODES
+    top = MAX_MAP_NODES if capped else top
     keep = keep[:top] if top else keep
     g = collab.subgraph(keep)
     ids = {a: i for i, a in enumerate(keep)}
@@ -127,14 +133,18 @@ def actor_map(
         }
     edges = []
     for u, v, e in g.edges(data=True):
-        parts = [
-            f"{e['massnahmen']} gemeinsame Maßnahme(n)" if e["massnahmen"] else "",
-            f"{e['gremien']} gemeinsame(s) Gremium/Netzwerk" if e["gremien"] else "",
-            "direkte Zugehörigkeit" if e["direkt"] else "",
-        ]
-        title_text = f"{collab.nodes[u]['label']} – {collab.nodes[v]['label']}\n" + ", ".join(p for p in parts if p)
+        # the tooltip text is composed in the browser from m/g/d: a third of the page's size at 1,000 actors
         edges.append(
-            {"from": ids[u], "to": ids[v], "value": e["weight"], "title": title_text, "von": e["von"], "bis": e["bis"]}
+            {
+                "from": ids[u],
+                "to": ids[v],
+                "value": e["weight"],
+                "m": e["massnahmen"],
+                "g": e["gremien"],
+                "d": e["direkt"],
+                "von": e["von"],
+                "bis": e["bis"],
+            }
         )
     present = {collab.nodes[a]["typ"] for a in keep}
     counts = {t: sum(1 for a in keep if collab.nodes[a]["typ"] == t) for t in present}
@@ -165,6 +175,11 @@ def actor_map(
         },
         total=total,
         notes=[
+            *(
+                [f"Gezeigt: die {MAX_MAP_NODES} Akteure mit dem höchsten PageRank von {total} (mehr mit ?top=)."]
+                if capped
+                else []
+            ),
             "Größe: PageRank; Linienstärke: gemeinsame Maßnahmen, Gremien und Netzwerke.",
             f"Zwischenzentralität: {method_text(analysis.betweenness)}.",
         ],
@@ -184,11 +199,10 @@ def field_map(
         for g in found:
             gap_of.setdefault(g["iri"], []).append(key)
     fields = [s.iri for s in analysis.fields]
-    bridges = sorted((a for a, fs in fields_of.items() if len(fs) > 1), key=lambda a: k.nodes[a]["label"])
-    shared = sorted(
-        (m for m in nodes_of(k, "massnahme") if len(neighbours(k, m, "handlungsfeld")) > 1),
-        key=lambda m: k.nodes[m]["notation"],
-    )
+    all_bridges = sorted((a for a, fs in fields_of.items() if len(fs) > 1), key=lambda a: (-len(fields_of[a]), a))
+    bridges = sorted(all_bridges[:MAX_BRIDGES], key=lambda a: k.nodes[a]["label"])
+    all_shared = [m for m in nodes_of(k, "massnahme") if len(neighbours(k, m, "handlungsfeld")) > 1]
+    shared = sorted(all_shared, key=lambda m: (k.nodes[m]["notation"], m))[:MAX_BRIDGES]
     order = fields + bridges + shared
     ids = {n: i for i, n in enumerate(order)}
     g = nx.Graph()
@@ -304,7 +318,19 @@ def field_map(
         details=details,
         filters={"felder": [[ids[f], f"{summaries[f].notation} {summaries[f].label}".strip()] for f in fields]},
         total=len(order),
-        notes=["Akteure erscheinen, wenn sie in mindestens zwei Handlungsfeldern arbeiten."],
+        notes=[
+            "Akteure erscheinen, wenn sie in mindestens zwei Handlungsfeldern arbeiten.",
+            *(
+                [f"Gezeigt: {len(bridges)} von {len(all_bridges)} verbindenden Akteuren (die mit den meisten Feldern)."]
+                if len(all_bridges) > len(bridges)
+                else []
+            ),
+            *(
+                [f"Gezeigt: {len(shared)} von {len(all_shared)} feldübergreifenden Maßnahmen."]
+                if len(all_shared) > len(shared)
+                else []
+            ),
+        ],
     )
     return finish(m, g, ids, nodes, edges)
 
@@ -377,6 +403,20 @@ def chain_map(tree: nx.DiGraph, *, base_iri: str | None = None, title: str = "Zi
     return finish(m, tree.to_undirected(), ids, nodes, edges)
 
 
+def link_text(edge: dict[str, Any]) -> str:
+    """What two actors share, in words (the table's and the tooltip's text).
+
+    >>> link_text({"m": 2, "g": 1, "d": 0})
+    '2 gemeinsame Maßnahme(n), 1 gemeinsame(s) Gremium/Netzwerk'
+    """
+    parts = [
+        f"{edge.get('m')} gemeinsame Maßnahme(n)" if edge.get("m") else "",
+        f"{edge.get('g')} gemeinsame(s) Gremium/Netzwerk" if edge.get("g") else "",
+        "direkte Zugehörigkeit" if edge.get("d") else "",
+    ]
+    return ", ".join(p for p in parts if p)
+
+
 TABLE_COLUMNS = {
     "label": "Akteur",
     "typ": "Typ",
@@ -429,7 +469,7 @@ def actor_table(
             "zu": details[e["to"]]["label"],
             "zu_href": details[e["to"]]["href"],
             "gewicht": e.get("value", 1),
-            "art": str(e.get("title", "")).split("\n", 1)[-1],
+            "art": link_text(e),
         }
         for e in m.edges
     ]

@@ -16,7 +16,7 @@ import rdflib
 from click.testing import CliRunner
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from graph import analysis, cli_analysis, network, vis
+from graph import analysis, cli_analysis, maps, network, vis
 from graph.analysis import (
     analyse,
     betweenness,
@@ -43,7 +43,7 @@ def load(store: EmbeddedStore, *names: str) -> None:
         store.apply(graph_iri(name), add=[q.triple for q in parse_file(DATA / f"{name}.ttl")])
 
 
-@pytest.mark.parametrize("module", [analysis, network, vis, cli_analysis])
+@pytest.mark.parametrize("module", [analysis, network, maps, vis, cli_analysis])
 def test_docstring_examples_run(module: object) -> None:
     result = doctest.testmod(module)  # type: ignore[arg-type]
     assert result.attempted > 0

@@ -122,6 +122,19 @@ def test_actor_map_filters_on_the_server(kleinstadt: tuple[EmbeddedStore, nx.Gra
     assert sorted(n["label"] for n in arbeit.nodes) == ["Jobcenter (fiktiv)", "Stadt Kleinstadt (fiktiv)"]
 
 
+def test_an_actor_map_without_top_is_capped(
+    kleinstadt: tuple[EmbeddedStore, nx.Graph], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import graph.maps
+
+    _store, k = kleinstadt
+    monkeypatch.setattr(graph.maps, "MAX_MAP_NODES", 3)
+    m = actor_map(k, analyse(k))
+    assert len(m.nodes) == 3 and m.total == 7
+    assert m.notes[0] == "Gezeigt: die 3 Akteure mit dem höchsten PageRank von 7 (mehr mit ?top=)."
+    assert len(actor_map(k, analyse(k), top=5).nodes) == 5  # an explicit top wins
+
+
 def test_the_table_holds_the_same_nodes_and_edges(kleinstadt: tuple[EmbeddedStore, nx.Graph]) -> None:
     _store, k = kleinstadt
     result = analyse(k)
