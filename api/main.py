@@ -12,10 +12,12 @@ from api.deps import AppContext
 from api.routes import analysis as analysis_routes
 from api.routes import chain, home, linked_data, resources, search, sheets
 from api.routes import maps as maps_routes
+from api.routes import publish as publish_routes
 from api.routes.sparql import router as sparql_router
 from graph import __version__
 from graph.config import Settings
 from graph.load import bootstrap
+from graph.privacy import Privacy
 from graph.store import open_store
 from graph.validate import Shapes
 from graph.write import WritePath
@@ -30,7 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = open_store(settings.store)
         try:
             shapes = Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir)
-            writer = WritePath(store, shapes)
+            writer = WritePath(store, shapes, Privacy.from_settings(settings))
             bootstrap(writer, settings)
             app.state.ctx = AppContext(settings=settings, store=store, shapes=shapes, writer=writer)
             yield
@@ -53,4 +55,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sparql_router)
     app.include_router(analysis_routes.router)
     app.include_router(maps_routes.router)
+    app.include_router(publish_routes.router)
     return app

@@ -279,3 +279,25 @@ def test_the_command_line_publishes(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["version"] and set(report["datasets"]) == {"rheine", "musterstadt"}
     assert (out / "catalog.rdf").is_file() and (out / "index.html").is_file()
+
+
+def test_the_live_catalog_takes_versions_and_dates_from_the_last_release(published: Published) -> None:
+    from graph import publish_live
+
+    def page_url(n: int) -> str:
+        return f"http://server.example/catalog?page={n}"
+
+    base = published.settings.base_iri
+    with_release = published.settings.model_copy(update={"publish_dir": published.out})
+    triples = publish_live.catalog(published.store, with_release, "http://server.example/", 1, page_url)
+    dataset = f"{base}rheine/datensatz/2026-11-24"
+    found = {(t.predicate.value, t.object.value) for t in triples if t.subject.value == dataset}
+    assert ("http://www.w3.org/ns/dcat#version", "2026-11-24") in found
+    assert ("http://purl.org/dc/terms/modified", FIRST) in found
+    assert ("http://www.w3.org/ns/dcat#downloadURL", "http://server.example/dumps/rheine.ttl") in {
+        (t.predicate.value, t.object.value) for t in triples
+    }
+    plain = publish_live.catalog(published.store, published.settings, "http://server.example/", 1, page_url)
+    assert not any(
+        t.predicate.value in ("http://www.w3.org/ns/dcat#version", "http://purl.org/dc/terms/modified") for t in plain
+    )
