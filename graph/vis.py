@@ -77,23 +77,70 @@ _LAYOUTS: OrderedDict[str, dict[Any, tuple[float, float]]] = OrderedDict()
 _LAYOUT_LOCK = threading.Lock()
 
 
+COMMUNITY_LAYOUT_FROM = 500
+"""From this many linked nodes the layout goes community by community (a spring layout costs n² per step)."""
+
+
+def _spring(g: nx.Graph, seed: int, scale: float) -> dict[Any, tuple[float, float]]:
+    raw = nx.spring_layout(g, seed=seed, weight="weight", scale=scale) if g.number_of_nodes() else {}
+    return {n: (float(p[0]), float(p[1])) for n, p in raw.items()}
+
+
+def _by_community(g: nx.Graph, seed: int) -> dict[Any, tuple[float, float]]:
+    """Lay out the graph of groups, then each group around its place: Σ c² instead of n². Groups are the
+    connected components (one per municipality, typically); a component of more than
+    :data:`COMMUNITY_LAYOUT_FROM` nodes is split by label propagation (fast, deterministic)."""
+    groups: dict[Any, int] = {}
+    for part in sorted(nx.connected_components(g), key=lambda c: (-len(c), min(map(str, c)))):
+        pieces = [part]
+        if len(part) > COMMUNITY_LAYOUT_FROM:
+            pieces = list(nx.community.label_propagation_communities(g.subgraph(part)))
+        for piece in pieces:
+            number = len(set(groups.values())) + 1
+            groups.update((n, number) for n in piece)
+    meta = nx.Graph()
+    meta.add_nodes_from(set(groups.values()))
+    for u, v, d in g.edges(data=True):
+        a, b = groups[u], groups[v]
+        if a != b:
+            w = meta.edges[a, b]["weight"] if meta.has_edge(a, b) else 0.0
+            meta.add_edge(a, b, weight=w + float(d.get("weight", 1.0)))
+    members: dict[int, list[Any]] = {}
+    for n, c in groups.items():
+        members.setdefault(c, []).append(n)
+    radius = {c: 45.0 * math.sqrt(len(m)) for c, m in members.items()}
+    centres = _spring(meta, seed, scale=2.2 * math.sqrt(sum(r * r for r in radius.values())))
+    positions = {}
+    for c, nodes in members.items():
+        cx, cy = centres[c]
+        for n, (x, y) in _spring(g.subgraph(nodes), seed, scale=radius[c]).items():
+            positions[n] = (cx + x, cy + y)
+    return positions
+
+
 def spring_positions(g: nx.Graph, seed: int = SEED) -> dict[Any, tuple[float, float]]:
-    """Seeded spring layout in pixels for the linked nodes; nodes without links go in rows below it
-    (a spring layout pushes them far out and shrinks everything else to a dot).
+    """Seeded spring layout in pixels for the linked nodes (community by community from
+    :data:`COMMUNITY_LAYOUT_FROM` nodes); nodes without links go in rows below it (a spring layout pushes them
+    far out and shrinks everything else to a dot).
 
     >>> g = nx.Graph([(1, 2)]); g.add_node(3)
     >>> p = spring_positions(g); p[3][1] > max(p[1][1], p[2][1])
     True
     """
-    linked = [n for n in g.nodes if g.degree(n) > 0]
+    linked = g.subgraph([n for n in g.nodes if g.degree(n) > 0])
     alone = sorted((n for n in g.nodes if g.degree(n) == 0), key=str)
-    scale = 60.0 * math.sqrt(max(len(linked), 1))
-    raw = nx.spring_layout(g.subgraph(linked), seed=seed, weight="weight", scale=scale) if linked else {}
-    positions = {n: (round(float(p[0]), 1), round(float(p[1]), 1)) for n, p in raw.items()}
-    step, per_row = 90.0, max(int(2 * scale / 90.0), 8)
+    scale = 60.0 * math.sqrt(max(linked.number_of_nodes(), 1))
+    if linked.number_of_nodes() >= COMMUNITY_LAYOUT_FROM:
+        raw = _by_community(linked, seed)
+    else:
+        raw = _spring(linked, seed, scale)
+    positions = {n: (round(x, 1), round(y, 1)) for n, (x, y) in raw.items()}
+    xs = [x for x, _y in positions.values()] or [-scale]
+    left, width = min(xs), max(max(xs) - min(xs), 2 * scale)
+    step, per_row = 90.0, max(int(width / 90.0), 8)
     top = max((y for _x, y in positions.values()), default=0.0) + 2 * step
     for i, n in enumerate(alone):
-        positions[n] = (round(-scale + step * (i % per_row), 1), round(top + step * (i // per_row), 1))
+        positions[n] = (round(left + step * (i % per_row), 1), round(top + step * (i // per_row), 1))
     return positions
 
 

@@ -194,6 +194,22 @@ def test_big_maps_are_laid_out_on_the_server_once() -> None:
     assert server_layout(g) is server_layout(g)  # cached by the graph's fingerprint
 
 
+def test_large_layouts_go_group_by_group_and_are_repeatable() -> None:
+    from graph.vis import COMMUNITY_LAYOUT_FROM, spring_positions
+
+    g = nx.disjoint_union(nx.path_graph(COMMUNITY_LAYOUT_FROM // 2), nx.cycle_graph(COMMUNITY_LAYOUT_FROM // 2 + 10))
+    g.add_node("allein")
+    first = spring_positions(g)
+    assert first == spring_positions(g) and set(first) == set(g.nodes)
+    assert first["allein"][1] > max(y for n, (_x, y) in first.items() if n != "allein")
+
+    def centre(nodes: range) -> tuple[float, float]:
+        return (sum(first[n][0] for n in nodes) / len(nodes), sum(first[n][1] for n in nodes) / len(nodes))
+
+    (x1, y1), (x2, y2) = centre(range(250)), centre(range(250, 510))
+    assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 > 45 * (250**0.5)  # the two components do not sit on each other
+
+
 def test_a_served_page_loads_vis_network_from_the_app_and_nothing_from_outside(
     kleinstadt: tuple[EmbeddedStore, nx.Graph],
 ) -> None:
