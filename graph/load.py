@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -95,10 +96,21 @@ def load_files(
     return results
 
 
+SOURCE_HASH = ox.NamedNode("http://purl.org/dc/terms/identifier")
+"""A system graph names itself with ``dct:identifier "sha256:…"`` of the files it was loaded from."""
+
+
 def load_system_graphs(store: Store, settings: Settings) -> None:
-    """(Re)load the ontology and the shapes into their own graphs; they are data, read at start-up."""
+    """Load the ontology and the shapes into their own graphs when their files changed (read at start-up)."""
     for folder, graph in ((settings.ontology_dir, ONTOLOGY_GRAPH), (settings.shapes_dir, SHAPES_GRAPH)):
-        triples = [q.triple for path in sorted(folder.glob("*.ttl")) for q in parse_file(path)]
+        files = sorted(folder.glob("*.ttl"))
+        digest = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files)).hexdigest()
+        node = ox.NamedNode(graph)
+        recorded = [t.object for t in store.outgoing(graph, [node]) if t.predicate == SOURCE_HASH]
+        if recorded == [ox.Literal(f"sha256:{digest}")]:
+            continue  # unchanged: keep the graph as it is (reloading would renumber its blank nodes)
+        triples = [q.triple for path in files for q in parse_file(path)]
+        triples.append(ox.Triple(node, SOURCE_HASH, ox.Literal(f"sha256:{digest}")))
         store.apply(graph, add=triples, replace=True)
 
 
