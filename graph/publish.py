@@ -19,6 +19,7 @@ OUT_DIR first and then swapped in, so a failed publish leaves the last release i
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -64,6 +65,11 @@ class Snapshot:
     datasets: dict[str, list[ox.Triple]]
     ontology: list[ox.Triple]
     shapes: list[ox.Triple]
+
+    @functools.cached_property
+    def all_quads(self) -> list[ox.Quad]:
+        """Every public graph as quads (datasets, ontology, shapes)."""
+        return self.quads()
 
     def quads(self) -> list[ox.Quad]:
         """Every public graph as quads (datasets, ontology, shapes)."""
@@ -112,7 +118,7 @@ def dump(triples: list[ox.Triple], suffix: str, graph: str | None = None) -> byt
 
 def dump_all(snapshot: Snapshot, suffix: str) -> bytes:
     """Everything: TriG keeps the named graphs; the graph formats hold the union of all public graphs."""
-    quads = snapshot.quads()
+    quads = snapshot.all_quads
     if DUMPS[suffix] == ox.RdfFormat.TRIG:
         data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
         assert data is not None
@@ -286,8 +292,9 @@ def publish(store: Store, settings: Settings, out_dir: Path, *, published: str |
         steps["snapshot"] = time.perf_counter() - t
         site = Site(work)
         build_site(site, snapshot, release, settings, steps)
-        release.files = dict(sorted(site.files.items()))
-        sums = "".join(f"{info['sha256']}  {path}\n" for path, info in release.files.items())
+        # release.json names the downloads; SHA256SUMS every file (pages included).
+        release.files = {p: i for p, i in sorted(site.files.items()) if not p.startswith(("id/", "datensaetze/"))}
+        sums = "".join(f"{info['sha256']}  {path}\n" for path, info in sorted(site.files.items()))
         site.write("SHA256SUMS", sums.encode())
         site.write(RELEASE_FILE, release.to_json().encode())
         _swap(work, out_dir)

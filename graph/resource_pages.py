@@ -29,11 +29,12 @@ BOOLEANS = {"true": "ja", "1": "ja", "false": "nein", "0": "nein"}
 
 def relative(target: str, from_page: str) -> str:
     """The relative link from the page at ``from_page`` to ``target`` (both paths below the site's root)."""
-    frag = ""
-    if "#" in target:
-        target, frag = target.split("#", 1)
-        frag = "#" + frag
-    return posixpath.relpath(target, posixpath.dirname(from_page) or ".") + frag
+    target, hash_, frag = target.partition("#")
+    to, here = target.split("/"), from_page.split("/")[:-1]
+    common = 0
+    while common < len(here) and common < len(to) - 1 and here[common] == to[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) + hash_ + frag
 
 
 def resource_path(iri: str, base_iri: str) -> str | None:

@@ -234,7 +234,7 @@ def _catalog(b: Build) -> None:
     everything = VoidDataset(
         ALL,
         "Alle Datensätze, Ontologie und Prüfregeln",
-        [q.triple for q in b.snap.quads()],
+        [q.triple for q in b.snap.all_quads],
         [e["path"] for e in b.everything],
         b.settings.licence,
     )
