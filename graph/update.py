@@ -14,7 +14,6 @@ without USING / WITH get ``USING`` and ``USING NAMED`` clauses for every graph; 
 
 from __future__ import annotations
 
-import contextlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,8 +22,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.config import ONTOLOGY_GRAPH, SHAPES_GRAPH
-from graph.errors import InvalidQuery, ValidationFailed
-from graph.privacy import split_change
+from graph.errors import InvalidQuery
 from graph.sparql import Forbidden
 from graph.sparql_text import analyse_update, inject_using, syntax_position
 from graph.store import Change, EmbeddedStore
@@ -163,16 +161,10 @@ def apply_update(
     if not isinstance(store, EmbeddedStore):
         raise InvalidQuery("SPARQL Update braucht den eingebetteten Speicher.")
     prepared = prepare(text, using, using_named, store.graphs())
-    # The write path's lock is held from the copy to the commit, so no other write slips in between.
-    # (WritePath.write takes one change; an update can change several graphs in one transaction.)
-    lock = getattr(writer, "_lock", None) or contextlib.nullcontext()
-    with lock:
+    # The write lock is held from the copy to the commit, so no other write slips in between.
+    with writer.lock:
         d = delta(store.native, prepared, base_iri)
-        reports = [writer.check(c) for c in d.changes]
-        report = Report(conforms=all(r.conforms for r in reports), results=[res for r in reports for res in r.results])
-        if not report.conforms:
-            raise ValidationFailed(report)
-        store.commit([part for c in d.changes for part in split_change(store, c, writer.privacy)])
+        report = writer.write_all(d.changes)
         for g in d.dropped:
             if store.count(g) == 0:
                 store.drop(g)

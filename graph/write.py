@@ -35,7 +35,12 @@ class WritePath:
         self.shapes = shapes
         self.privacy = privacy or Privacy.default()
         self._read = WithCompanions(store)  # validation sees a dataset together with its private triples
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The write lock (re-entrant): hold it to read a state and write against it with nothing in between."""
+        return self._lock
 
     def write(
         self,
@@ -57,6 +62,18 @@ class WritePath:
                 raise ValidationFailed(report)
             # Private triples go to the dataset's companion graph, in the same transaction.
             self.store.commit(split_change(self.store, change, self.privacy))
+            return report
+
+    def write_all(self, changes: list[Change]) -> Report:
+        """Validate changes to several graphs and commit them in ONE transaction, or none of them."""
+        with self._lock:
+            reports = [self.check(c) for c in changes]
+            report = Report(
+                conforms=all(r.conforms for r in reports), results=[res for r in reports for res in r.results]
+            )
+            if not report.conforms:
+                raise ValidationFailed(report)
+            self.store.commit([part for c in changes for part in split_change(self.store, c, self.privacy)])
             return report
 
     def check(self, change: Change) -> Report:

@@ -60,7 +60,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             timeout=s.query_timeout,
             limit=s.result_limit,
             workers=s.query_workers,
-            write_lock=getattr(ctx.writer, "_lock", None),
+            write_lock=ctx.writer.lock,
         )
     )
     app.state.sparql = service
