@@ -13,6 +13,7 @@ rebuilt after writes through the REST API and when older than ``max_age`` second
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 import time
@@ -56,8 +57,9 @@ def normalise(word: str) -> str:
     return word.casefold().translate(_SPELL)
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The German stem of one word, the same for ``Sprachförderung`` and ``Sprachfoerderung``."""
+    """The German stem of one word, the same for ``Sprachförderung`` and ``Sprachfoerderung`` (cached)."""
     return str(_STEMMER.stemWord(normalise(word)))
 
 
