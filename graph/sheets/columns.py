@@ -71,6 +71,7 @@ class Kind(Enum):
     TYPE = "type"  # rdf:type, chosen from a list (label → class IRI)
     BEGIN = "begin"  # start of a membership: <row#zeitraum> time:hasBeginning <row#beginn>
     END = "end"  # end of a membership: <row#zeitraum> time:hasEnd <row#ende>
+    EMAIL = "email"  # an e-mail address, as a mailto: IRI
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,10 @@ ARTEN = (
     ("Rolle", "rolle", f"{ORG}Role"),
     ("Quelle", "quelle", f"{KIO}Quelle"),
     ("Begriffsschema", "schema", f"{SKOS}ConceptScheme"),
+    ("Leitgedanke", "leitgedanke", f"{KIO}Leitgedanke"),
+    ("Konzeptteil", "konzeptteil", f"{KIO}Konzeptteil"),
+    ("Beteiligungsformat", "beteiligungsformat", f"{KIO}Beteiligungsformat"),
+    ("Stelle", "stelle", f"{ORG}Post"),
 )
 
 ACTORS = ("Akteure", "Gremien und Netzwerke")
@@ -232,6 +237,8 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Status", Kind.CHOICE, f"{KIO}konzeptstatus", choices=KONZEPTSTATUS),
             Column("Beschlossen durch", Kind.REF, f"{KIO}beschlossenDurch", targets=(f"{OTHER}:beschluss",)),
             Column("Zielgruppen", Kind.REFS, f"{DCT}audience", targets=(f"{OTHER}:zielgruppe",)),
+            _refs("Teile", f"{DCT}hasPart", f"{OTHER}:konzeptteil"),
+            Column("Herausgegeben am", Kind.DATE, f"{DCT}issued"),
             *_tail(),
         ),
         ref_by="label",
@@ -403,6 +410,10 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Teil von", Kind.REF, f"{ORG}unitOf", targets=ACTORS, note="Bei Dienststellen: die Kommune."),
             Column("Gehört zu", Kind.REF, f"{ORG}subOrganizationOf", targets=ACTORS),
             Column("Gemeindeschlüssel", Kind.STRING, f"{KIO}amtlicherGemeindeschluessel", note="8 Ziffern."),
+            Column("Name", Kind.STRING, f"{FOAF}name", note="Bei Personen: der Name (personenbezogen)."),
+            Column("E-Mail", Kind.EMAIL, "http://www.w3.org/2006/vcard/ns#hasEmail", note="Personenbezogen."),
+            Column("Öffentlich", Kind.BOOLEAN, f"{KIO}oeffentlich", choices=YES_NO, note="Person veröffentlichen?"),
+            _refs("Stellen", f"{ORG}holds", f"{OTHER}:stelle", note="Bei Personen: ihre Stellen."),
             *_tail(),
         ),
         ref_by="label",
@@ -451,11 +462,30 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Art", Kind.TYPE, choices=tuple((a, c) for a, _k, c in ARTEN), required=True),
             *_texts("", required=True),
             *_scheme(top=True),
+            Column("Kürzel", Kind.STRING, f"{SKOS}notation", note="Z. B. „A“ für Teil A."),
+            Column("Position", Kind.INTEGER, f"{KIO}position", note="Reihenfolge (1, 2, …)."),
+            Column("Titel", Kind.TEXT_DE, f"{DCT}title", note="Bei Datenquellen: der Titel."),
+            Column("Herausgeber", Kind.REF, f"{DCT}publisher", targets=ACTORS, note="Bei Datenquellen."),
+            Column("Teil von", Kind.REF, f"{DCT}isPartOf", targets=("Konzept",), note="Bei Konzeptteilen."),
+            _refs("Bezieht sich auf", f"{DCT}references", OTHER),
+            Column("Quelle", Kind.REF, f"{DCT}source", targets=("Konzept",), note="Z. B. das Konzept."),
+            Column("Beraten in", Kind.REF, f"{KIO}beratenIn", targets=ACTORS, note="Bei Beschlüssen."),
+            Column("Beschlossen von", Kind.REF, "http://data.europa.eu/eli/ontology#passed_by", targets=ACTORS),
+            Column("Sitzungsdatum", Kind.DATE, f"{KIO}sitzungsdatum"),
+            Column("Turnus", Kind.CHOICE, f"{KIO}turnus", choices=TURNUS, note="Bei Beteiligungsformaten."),
+            Column("Veranstalter", Kind.REF, "https://schema.org/organizer", targets=ACTORS),
+            _refs("Berichtet an", f"{KIO}berichtetAn", *ACTORS),
+            Column("Stelle in", Kind.REF, f"{ORG}postIn", targets=ACTORS, note="Bei Stellen: die Organisation."),
+            Column("Inhaber", Kind.REF, f"{ORG}heldBy", targets=ACTORS, note="Bei Stellen: wer sie innehat."),
+            _refs("Rollen", f"{ORG}role", f"{OTHER}:rolle"),
+            Column("Aufgaben", Kind.TEXTS_DE, f"{KIO}aufgabe", note="Eine Aufgabe je Zeile (Alt+Eingabe)."),
+            Column("Ehrenamtlich", Kind.BOOLEAN, f"{KIO}ehrenamtlich", choices=YES_NO),
             *_tail(),
         ),
         ref_by="label",
         description="Zielgruppen, Querschnittsthemen, Datenquellen, Sozialräume, Beschlüsse, Rollen, Quellen, "
-        "Begriffsschemata.",
+        "Begriffsschemata, Leitgedanken, Konzeptteile, Beteiligungsformate und Stellen; nicht jede Spalte passt zu "
+        "jeder Art.",
         kind_by_type=tuple((c, k) for _a, k, c in ARTEN),
     ),
 )

@@ -237,6 +237,8 @@ def _as_list(col: Column, value: object) -> object:
 def _cell_value(col: Column, o: object) -> object:
     """The cell value that stands for ``o`` in this column, or ``None`` when none does."""
     if isinstance(o, ox.NamedNode):
+        if col.kind == Kind.EMAIL and o.value.startswith("mailto:"):
+            return o.value[len("mailto:") :]
         return col.choice_label(o.value) if col.kind == Kind.CHOICE else None
     if not isinstance(o, ox.Literal):
         return None

@@ -37,6 +37,7 @@ from graph.sheets.errors import CellError, ImportFailed
 from graph.sheets.read import RawBook, Row, Value, check_layout, to_date, to_decimal, to_integer, to_text
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+$")
 _YES = {"ja", "j", "x", "wahr", "true", "1", "yes"}
 _NO = {"nein", "n", "falsch", "false", "0", "no"}
 SEPARATOR = ";"
@@ -133,7 +134,7 @@ class Builder:
         try:
             item.values[col.header] = self._parse(col, raw)
         except ValueError as exc:
-            own = col.kind == Kind.KEY and str(exc)  # the other kinds raise with the value, not a message
+            own = col.kind in (Kind.KEY, Kind.EMAIL) and str(exc)  # the other kinds raise with the value, not a message
             self.error(item, col.header, raw, own or _expected(col))
             return
         if col.kind == Kind.TYPE:
@@ -161,6 +162,8 @@ class Builder:
             if col.choice_iri(text) is None:
                 raise ValueError(_expected(col))
             return text
+        if k == Kind.EMAIL and not _EMAIL.match(text):
+            raise ValueError("Keine E-Mail-Adresse. Bitte z. B. name@example.org eintragen.")
         if k == Kind.KEY and not _KEY.match(text):
             raise ValueError("Die Kennung darf nur Buchstaben ohne Umlaute, Ziffern, „-“, „.“ und „_“ enthalten.")
         if k == Kind.REFS:
@@ -361,6 +364,8 @@ def cell_objects(col: Column, value: object) -> list[ox.NamedNode | ox.Literal]:
         return [lit(value)]
     if k in (Kind.STRING, Kind.CODE):
         return [lit(str(value))]
+    if k == Kind.EMAIL:
+        return [ox.NamedNode(f"mailto:{value}")]
     return []
 
 
