@@ -101,3 +101,19 @@ def test_versions_and_their_diff(client: TestClient) -> None:
     assert "Umsetzungsstatus: „laufend“ → „ausgesetzt“" in text.text
     missing = client.get("/api/probe-v/diff", params={"from": "2020", "to": "2031"})
     assert missing.status_code == 404 and "2031" in missing.json()["error"]
+
+
+def test_import_and_diff_on_a_real_server(live_server: str) -> None:
+    """The same door on `integrationsgraph serve` (adds a dataset of its own, "probe-live")."""
+    data = (DATA / "gut.xlsx").read_bytes()
+    for version in ("1", "2"):
+        response = httpx.post(
+            f"{live_server}/api/import",
+            files={"file": ("gut.xlsx", data, XLSX)},
+            data={"dataset": "probe-live", "version": version},
+            headers=TOKEN,
+            timeout=120,
+        )
+        assert response.status_code == 200, response.text
+    body = httpx.get(f"{live_server}/api/probe-live/diff", params={"from": "1", "to": "2"}, timeout=60).json()
+    assert body["from"] == "1" and body["categories"] == []
