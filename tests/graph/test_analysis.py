@@ -69,9 +69,22 @@ def test_betweenness_of_a_path_is_exact_below_the_limit() -> None:
 def test_betweenness_is_sampled_above_the_limit_with_a_fixed_seed() -> None:
     g = nx.path_graph(6)
     values, method = betweenness(g, exact_limit=5, k=3, seed=7)
-    assert method == {"verfahren": "stichprobe", "k": 3, "seed": 7}
+    assert method == {"verfahren": "stichprobe", "k": 3, "seed": 7, "komponenten": 1}
     assert values == betweenness(g, exact_limit=5, k=3, seed=7)[0]
     assert values[0] == 0.0 and values[5] == 0.0  # end points lie on no path, whichever sources are drawn
+
+
+def test_betweenness_per_component_is_normalised_for_the_whole_graph() -> None:
+    # two paths 0-1-2 and 3-4-5: the middle nodes lie on 1 pair each; normalised by 2/((6-1)(6-2)) = 1/10
+    g = nx.disjoint_union(nx.path_graph(3), nx.path_graph(3))
+    values, method = betweenness(g)
+    assert method == {"verfahren": "exakt"}
+    assert values == pytest.approx(nx.betweenness_centrality(g))
+    assert values == pytest.approx({1: 0.1, 4: 0.1, 0: 0, 2: 0, 3: 0, 5: 0})
+    big = nx.disjoint_union(nx.path_graph(6), nx.path_graph(3))
+    values, method = betweenness(big, exact_limit=5, k=6, seed=1)  # k = the whole component: the estimate is exact
+    assert method["komponenten"] == 1
+    assert values == pytest.approx(nx.betweenness_centrality(big))
 
 
 def test_pagerank_of_a_star() -> None:
