@@ -70,7 +70,7 @@ def actor_map(
     capped = top is None and total > MAX_MAP_NODES
     top = MAX_MAP_NODES if capped else top
     keep = keep[:top] if top else keep
-    g = collab.subgraph(keep)
+    g = collab.subgraph(keep).copy()  # a view is slow to walk, and the layout walks it often
     ids = {a: i for i, a in enumerate(keep)}
     field_list = sorted(nodes_of(k, "handlungsfeld"), key=lambda f: (k.nodes[f]["notation"], k.nodes[f]["label"]))
     field_ids = {f: i for i, f in enumerate(field_list)}
