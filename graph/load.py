@@ -127,8 +127,18 @@ def bootstrap(writer: WritePath, settings: Settings) -> list[LoadResult]:
 
 
 def dataset_graphs(store: Store) -> list[str]:
-    """The named graphs that hold datasets (not the ontology, the shapes or the private companions)."""
-    return [g for g in store.graphs() if g not in SYSTEM_GRAPHS and not is_private_graph(g)]
+    """The named graphs that hold datasets: ``…/graph/{name}`` with a plain name.
+
+    Not the ontology or the shapes, and not what hangs below a dataset (``…/{name}/privat``,
+    ``…/{name}/metriken``, ``…/{name}/v/2025``)."""
+    return [
+        g
+        for g in store.graphs()
+        if g not in SYSTEM_GRAPHS
+        and not is_private_graph(g)
+        and "/" not in dataset_name(g)
+        and ":" not in dataset_name(g)
+    ]
 
 
 def validate_store(store: Store, shapes: Shapes, graphs: list[str] | None = None) -> dict[str, Report]:
