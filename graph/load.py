@@ -136,8 +136,7 @@ def dataset_graphs(store: Store) -> list[str]:
         for g in store.graphs()
         if g not in SYSTEM_GRAPHS
         and not is_private_graph(g)
-        and "/" not in dataset_name(g)
-        and ":" not in dataset_name(g)
+        and not (g.startswith(GRAPH_BASE) and "/" in dataset_name(g))
     ]
 
 
