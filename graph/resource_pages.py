@@ -74,11 +74,20 @@ class Block:
 class Linker:
     """Knows which pages exist and makes links between them."""
 
-    def __init__(self, base_iri: str, documents: Iterable[str], anchors: set[str], labels: dict[str, str]) -> None:
+    def __init__(
+        self,
+        base_iri: str,
+        documents: Iterable[str],
+        anchors: set[str],
+        labels: dict[str, str],
+        terms: set[str] | None = None,
+    ) -> None:
         self.base_iri = base_iri
         self.documents = set(documents)
         self.anchors = anchors
         self.labels = labels
+        self.terms = terms if terms is not None else {i for i in labels if i.startswith(ONTOLOGY_NS)}
+        """The ontology terms the documentation has a section for."""
 
     def page(self, iri: str) -> str | None:
         """The page (``id/….html``, with ``#fragment`` when the section exists) of an IRI, if there is one."""
@@ -95,7 +104,7 @@ class Linker:
         page = self.page(iri)
         if page is not None:
             return relative(page, from_page)
-        if iri.startswith(ONTOLOGY_NS) and iri in self.labels:
+        if iri in self.terms:
             return relative(f"{ONTOLOGY_PAGE}#{iri[len(ONTOLOGY_NS) :]}", from_page)
         return None
 

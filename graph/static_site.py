@@ -274,7 +274,8 @@ def _ontology(b: Build) -> None:
 def _resources(b: Build) -> None:
     docs = documents(b.indexes.values(), b.settings.base_iri)
     fragments = {s.value for subjects in docs.values() for s in subjects if "#" in s.value}
-    linker = Linker(b.settings.base_iri, docs, fragments, b.labels)
+    terms = {t.iri for section in document(b.snap.ontology).sections for t in section.terms}
+    linker = Linker(b.settings.base_iri, docs, fragments, b.labels, terms)
     owner: dict[str, str] = {}
     for name, index in b.indexes.items():
         for s in index.by_subject:
