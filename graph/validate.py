@@ -16,6 +16,7 @@ from typing import Any
 
 import pyshacl
 import rdflib
+import rdflib.collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.plugins.sparql import processor as _processor
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -220,11 +221,24 @@ def _label(data: rdflib.Graph, node: rdflib.term.Node | None) -> str | None:
 
 
 def _path_text(rg: rdflib.Graph, path: rdflib.term.Node, shapes: rdflib.Graph) -> str:
+    """A SHACL property path in SPARQL path syntax (``kio:a/kio:b``, ``^kio:a``, ``(kio:a|kio:b)``)."""
     if isinstance(path, rdflib.URIRef):
         return _curie(path)
-    inverse = rg.value(path, SH.inversePath) or shapes.value(path, SH.inversePath)
+    graph = rg if (path, None, None) in rg else shapes
+    inverse = graph.value(path, SH.inversePath)
     if inverse is not None:
-        return f"^{_curie(inverse)}"
+        return f"^{_path_text(rg, inverse, shapes)}"
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return (
+            "(" + "|".join(_path_text(rg, p, shapes) for p in rdflib.collection.Collection(graph, alternatives)) + ")"
+        )
+    for pred, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = graph.value(path, pred)
+        if inner is not None:
+            return f"{_path_text(rg, inner, shapes)}{mark}"
+    if graph.value(path, RDF.first) is not None:
+        return "/".join(_path_text(rg, p, shapes) for p in rdflib.collection.Collection(graph, path))
     return str(path)
 
 

@@ -124,3 +124,20 @@ def test_load_without_graph_for_a_triple_file_is_refused(tmp_path: Path) -> None
     code, out = run("load", "--store", str(tmp_path / "s"), str(DATA / "kette.ttl"))
     assert code == 2
     assert "--graph" in out
+
+
+def test_sequence_paths_are_shown_as_paths(tmp_path: Path) -> None:
+    data = tmp_path / "ohne-termin.ttl"
+    data.write_text(
+        """@prefix kio: <https://w3id.org/integrationsgraph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix t: <https://w3id.org/integrationsgraph/id/test/> .
+t:hf a kio:Handlungsfeld ; skos:prefLabel "Feld"@de ; skos:notation "HF1" .
+t:lz a kio:Leitziel ; skos:prefLabel "Leitziel"@de ; skos:notation "LZ1.1" ; kio:imHandlungsfeld t:hf .
+t:hz a kio:Handlungsziel ; skos:prefLabel "Ohne Termin"@de ; skos:notation "HZ1.1.1" ; kio:konkretisiert t:lz .
+""",
+        encoding="utf-8",
+    )
+    code, out = run("validate", str(data))
+    assert code == 0, out
+    assert "Pfad: kio:hatZielvorgabe/kio:zieldatum" in out
