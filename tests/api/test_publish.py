@@ -26,7 +26,7 @@ DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 SHARED = ROOT.parent / "shared" / "external"
-ERIKA = "https://w3id.org/integrationsgraph/id/musterstadt/person/erika-mustermann"
+ERIKA = "https://w3id.org/integrationsgraph/id/musterstadt/person/integrationsbeauftragte"
 NEEDLES = ["Erika Mustermann", "erika.mustermann@musterstadt.example", ERIKA]
 
 

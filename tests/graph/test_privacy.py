@@ -22,7 +22,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 G = graph_iri("test")
 MUSTER = graph_iri("musterstadt")
-ERIKA = ox.NamedNode("https://w3id.org/integrationsgraph/id/musterstadt/person/erika-mustermann")
+ERIKA = ox.NamedNode("https://w3id.org/integrationsgraph/id/musterstadt/person/integrationsbeauftragte")
 
 
 def n(local: str) -> ox.NamedNode:
@@ -107,7 +107,7 @@ def test_the_write_path_keeps_musterstadts_person_in_the_companion_graph(
 def test_validation_sees_the_private_triples(muster: WritePath, store: EmbeddedStore, shapes: Shapes) -> None:
     # The membership's member is the private person: a later write on the membership still validates.
     membership = ox.NamedNode(
-        "https://w3id.org/integrationsgraph/id/musterstadt/mitgliedschaft/steuerungsgruppe-erika-mustermann"
+        "https://w3id.org/integrationsgraph/id/musterstadt/mitgliedschaft/steuerungsgruppe-integrationsbeauftragte"
     )
     note = t(
         membership, "http://purl.org/dc/terms/description", ox.Literal("Seit der Gründung (fiktiv).", language="de")

@@ -32,7 +32,7 @@ from graph.write import WritePath
 
 FIRST = "2026-11-24T10:00:00Z"
 MUSTER = "https://w3id.org/integrationsgraph/graph/musterstadt"
-ERIKA = "https://w3id.org/integrationsgraph/id/musterstadt/person/erika-mustermann"
+ERIKA = "https://w3id.org/integrationsgraph/id/musterstadt/person/integrationsbeauftragte"
 SHARED = ROOT.parent / "shared" / "external"
 
 
