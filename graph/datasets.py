@@ -78,3 +78,15 @@ def summaries(store: Store) -> list[DatasetSummary]:
             )
         )
     return out
+
+
+def display_name(store: Store, dataset: str | None) -> str:
+    """How a page names a dataset (or all of them), saying so when the data is fictional."""
+    known = {d.name: d for d in summaries(store)}
+    if dataset is None:
+        fictional = [d.name for d in known.values() if d.fictional]
+        return "alle Datensätze" + (f" (darin fiktiv: {', '.join(fictional)})" if fictional else "")
+    d = known.get(dataset)
+    if d is None:
+        return dataset
+    return f"{d.name} – fiktives Beispiel" if d.fictional else d.name

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.deps import StoreDep
@@ -34,3 +34,8 @@ async def datasets(store: StoreDep) -> list[dict[str, Any]]:
 async def health(store: StoreDep) -> dict[str, Any]:
     graphs = await run_in_threadpool(store.graphs)
     return {"status": "ok", "version": __version__, "graphs": len(graphs)}
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> Response:
+    return Response(status_code=204)

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from api.deps import SettingsDep, StoreDep
 from graph import __version__
 from graph.analysis import analyse_store
+from graph.datasets import display_name
 from graph.load import dataset_name
 from graph.maps import TABLE_COLUMNS, actor_map, actor_table, chain_map, field_map
 from graph.network import analysis_graphs, field_chain, find_field, scope
@@ -53,7 +54,7 @@ def _actor_map(
 ) -> tuple[VisMap, Any]:
     k, result = analyse_store(store, dataset)
     field_iri = find_field(k, feld) if feld else None
-    title = "Akteure – " + (dataset or "alle Datensätze")
+    title = "Akteure – " + display_name(store, dataset)
     m = actor_map(k, result, field_iri=field_iri, types=typ, top=top, base_iri=base_iri, title=title)
     return m, result
 
@@ -139,7 +140,7 @@ async def actors_table(
 async def fields(store: StoreDep, settings: SettingsDep, dataset: DatasetQuery = None) -> HTMLResponse:
     def build() -> str:
         k, result = analyse_store(store, dataset)
-        title = "Handlungsfelder – " + (dataset or "alle Datensätze")
+        title = "Handlungsfelder – " + display_name(store, dataset)
         m = field_map(k, result, base_iri=settings.base_iri, title=title)
         return render(m, assets=ASSETS, links=_links(dataset))
 
@@ -158,7 +159,7 @@ async def chain(
         f = find_field(k, field)
         name = f"{k.nodes[f]['notation']} {k.nodes[f]['label']}".strip()
         tree = field_chain(store, scope(store, dataset), f, name)
-        m = chain_map(tree, base_iri=settings.base_iri, title=f"Zielkette – {name}")
+        m = chain_map(tree, base_iri=settings.base_iri, title=f"Zielkette – {name} ({display_name(store, dataset)})")
         return render(m, assets=ASSETS, links=_links(dataset or k.nodes[f].get("dataset")))
 
     return HTMLResponse(await run_in_threadpool(build))

@@ -11,17 +11,19 @@ The same artefacts ``integrationsgraph publish`` writes, computed from the store
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.templating import Jinja2Templates
 from starlette.routing import NoMatchFound
 
 from api.deps import ContextDep
 from api.errors import error_response
-from graph import publish_live
+from graph import __version__, publish_live
 from graph.catalog import serialize_catalog
 from graph.config import ONTOLOGY_GRAPH, Settings
 from graph.errors import NotFound
@@ -95,11 +97,23 @@ async def catalog_file(request: Request, ctx: ContextDep, suffix: str, page: Pag
     return await _catalog(request, ctx, page, suffix)
 
 
-@router.get("/dumps", summary="Die Dumps, die es gibt")
-async def dumps(request: Request, ctx: ContextDep) -> dict[str, list[dict[str, str]]]:
+templates = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
+FORMAT_NAMES = {"ttl": "Turtle", "nt.gz": "N-Triples (gzip)", "jsonld": "JSON-LD", "rdf": "RDF/XML", "trig": "TriG"}
+
+
+@router.get(
+    "/dumps",
+    summary="Die Dumps, die es gibt (JSON; für Browser als Seite)",
+    responses={200: {"content": {"application/json": {}, "text/html": {}}}},
+)
+async def dumps(request: Request, ctx: ContextDep) -> Response:
     names = await run_in_threadpool(publish_live.dump_names, ctx.store)
     site = site_of(request, ctx.settings)
-    return {"dumps": [{"name": n, "url": f"{site}dumps/{n}"} for n in names]}
+    listing = [{"name": n, "url": f"{site}dumps/{n}"} for n in names]
+    if "text/html" in request.headers.get("accept", ""):
+        rows = [{**d, "format": FORMAT_NAMES.get(d["name"].partition(".")[2], "")} for d in listing]
+        return templates.TemplateResponse(request, "dumps.html", {"dumps": rows, "version": __version__})
+    return JSONResponse({"dumps": listing})
 
 
 @router.get("/dumps/{file}", summary="Ein Datensatz (oder alle) als Turtle, N-Triples (gzip), JSON-LD, RDF/XML, TriG")

@@ -48,3 +48,7 @@ def test_unknown_path_uses_the_one_error_shape(client: TestClient) -> None:
     response = client.get("/gibt-es-nicht")
     assert response.status_code == 404
     assert response.json() == {"status": 404, "error": "Not Found", "errors": []}
+
+
+def test_favicon_is_answered_without_an_error(client: TestClient) -> None:
+    assert client.get("/favicon.ico").status_code == 204

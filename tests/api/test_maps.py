@@ -214,3 +214,12 @@ def test_field_and_chain_maps_in_chromium(live_server: str, browser: Any, path: 
     assert seen["nodes"] == expected > 1
     assert seen["painted"] > 2000 and seen["problems"] == []
     assert all(urlsplit(u).hostname == "127.0.0.1" for u in seen["requests"])
+
+
+def test_map_titles_say_when_the_data_is_fictional(live_server: str) -> None:
+    import httpx
+
+    html = httpx.get(live_server + "/maps/actors?dataset=musterstadt", timeout=60).text
+    assert "musterstadt – fiktives Beispiel" in html
+    html = httpx.get(live_server + "/maps/fields", timeout=60).text
+    assert "darin fiktiv: musterstadt" in html

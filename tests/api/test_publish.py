@@ -154,3 +154,11 @@ def test_the_real_server_serves_the_catalog_a_harvester_can_parse(live_server: s
     assert all(str(u).startswith(f"{live_server}/dumps/") for u in catalog.objects(None, DCAT.downloadURL))
     dump = httpx.get(str(next(iter(catalog.objects(None, DCAT.downloadURL)))), timeout=60)
     assert dump.status_code == 200 and dump.content
+
+
+def test_the_dumps_page_for_browsers_links_every_dump_and_names_the_licence(client: TestClient) -> None:
+    r = client.get("/dumps", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert r.headers["content-type"].startswith("text/html")
+    for d in client.get("/dumps").json()["dumps"]:
+        assert f'href="{d["url"]}"' in r.text
+    assert "Datenlizenz Deutschland" in r.text and "fiktives Beispiel" in r.text
