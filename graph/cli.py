@@ -6,66 +6,22 @@ Human-readable output by default, ``--format`` for scripts, exit code 0 only on 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 import pyoxigraph as ox
 
-from graph.config import Settings
+from graph.cli_analysis import add_analysis_commands
+from graph.cli_common import fail, opened, settings_for, store_option
+from graph.cli_publish import publish_command
+from graph.cli_sheets import add_sheet_commands, export_xlsx
 from graph.errors import IntegrationsgraphError, ValidationFailed
-from graph.load import bootstrap, dataset_name, load_files, resolve_graph, validate_files, validate_store
-from graph.privacy import Privacy
-from graph.rdfio import DATASET_FORMATS, rdf_format, serialize_quads, serialize_triples
+from graph.load import dataset_name, load_files, resolve_graph, validate_files, validate_store
+from graph.rdfio import DATASET_FORMATS, PREFIXES, rdf_format, serialize_quads, serialize_triples
 from graph.report import render_text
 from graph.results import render
-from graph.store import EmbeddedStore, open_store
 from graph.validate import Report, Shapes
-from graph.write import WritePath
-
-PREFIXES = {
-    "kio": "https://w3id.org/integrationsgraph/ontology#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "dct": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-
-store_option = click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Folder of the on-disk store [env INTEGRATIONSGRAPH_STORE; default var/store].",
-)
-
-
-def settings_for(store_path: Path | None) -> Settings:
-    settings = Settings()
-    if store_path is not None:
-        settings = settings.model_copy(update={"store": store_path})
-    return settings
-
-
-@contextmanager
-def opened(settings: Settings) -> Iterator[tuple[EmbeddedStore, WritePath]]:
-    """The store with its write path; the system graphs and missing datasets are loaded first."""
-    store = open_store(settings.store)
-    try:
-        shapes = Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir)
-        writer = WritePath(store, shapes, Privacy.from_settings(settings))
-        bootstrap(writer, settings)
-        yield store, writer
-    finally:
-        store.close()
-
-
-def fail(message: str, code: int = 2) -> None:
-    click.echo(message, err=True)
-    sys.exit(code)
 
 
 class Group(click.Group):
@@ -186,8 +142,6 @@ def query(
 def export(store_path: Path | None, file: Path | None, graph: str | None, fmt: str | None) -> None:
     """Write the store (or one graph) as RDF to FILE, or to standard output without FILE; FILE.xlsx: a workbook."""
     if file is not None and file.suffix.lower() == ".xlsx":
-        from graph.cli_sheets import export_xlsx
-
         return export_xlsx(store_path, file, graph)
     rformat = rdf_format(fmt) if fmt else (rdf_format(file) if file is not None else ox.RdfFormat.TURTLE)
     with opened(settings_for(store_path)) as (store, _writer):
@@ -222,15 +176,9 @@ def generate(count: int, seed: int, output: Path) -> None:
     click.echo(f"{count} fiktive Gemeinde(n) nach {output} geschrieben ({len(data)} Bytes).", err=True)
 
 
-from graph.cli_sheets import add_sheet_commands  # noqa: E402  (spreadsheets and versions: template, import, diff)
-
-add_sheet_commands(main)
-from graph.cli_analysis import add_analysis_commands  # noqa: E402  (network analysis and maps: analyze, map)
-
-add_analysis_commands(main)
-from graph.cli_publish import publish_command  # noqa: E402  (open-data publication: publish OUT_DIR)
-
-main.add_command(publish_command)
+add_sheet_commands(main)  # spreadsheets and versions: template, import, diff
+add_analysis_commands(main)  # network analysis and maps: analyze, map
+main.add_command(publish_command)  # open-data publication: publish OUT_DIR
 
 if __name__ == "__main__":
     main()

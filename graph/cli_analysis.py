@@ -16,18 +16,12 @@ from typing import Any
 import click
 
 from graph.analysis import GAP_LABELS, ActorMetrics, Analysis, analyse_store, method_text, write_metrics
+from graph.cli_common import fail, opened, settings_for, store_option
 from graph.load import dataset_name
 from graph.maps import actor_map, chain_map, field_map
 from graph.network import field_chain, find_field, metrics_graph, scope
 from graph.vis import render
 
-store_option = click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Folder of the on-disk store [env INTEGRATIONSGRAPH_STORE; default var/store].",
-)
 dataset_option = click.option(
     "--dataset", default=None, help="Only this dataset (musterstadt); default: all datasets together."
 )
@@ -122,7 +116,6 @@ def actors_csv(result: Analysis) -> str:
 @click.option("--write", is_flag=True, help="Also write each dataset's metrics into …/graph/{dataset}/metriken.")
 def analyze(store_path: Path | None, dataset: str | None, fmt: str, top: int, write: bool) -> None:
     """Central actors, bridging actors and gaps of the actor network (one dataset or all together)."""
-    from graph.cli import opened, settings_for  # at call time: graph.cli imports this module at its end
 
     with opened(settings_for(store_path)) as (store, _writer):
         _k, result = analyse_store(store, dataset)
@@ -155,7 +148,6 @@ def map_command(
     types: tuple[str, ...],
 ) -> None:
     """Write an interactive map as one HTML file that opens from disk, offline (vis-network inlined)."""
-    from graph.cli import fail, opened, settings_for
 
     with opened(settings_for(store_path)) as (store, _writer):
         k, result = analyse_store(store, dataset)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from graph.cli_common import opened, settings_for
 from graph.publish import publish
 
 
@@ -26,7 +27,6 @@ def publish_command(store_path: Path | None, out_dir: Path, fmt: str) -> None:
     Every run is a dated release; OUT_DIR must be empty or hold an earlier publication, whose content is
     replaced (the previous release is named in the new one).
     """
-    from graph.cli import opened, settings_for  # at call time: graph.cli imports this module at its end
 
     settings = settings_for(store_path)
     with opened(settings) as (store, _writer):

@@ -12,25 +12,18 @@ from pathlib import Path
 
 import click
 
+from graph.cli_common import opened, settings_for, store_option
 from graph.config import GRAPH_BASE, Settings
 from graph.sheets.errors import ImportFailed
 from graph.sheets.workbook import export_workbook, import_workbook, private_count, template_bytes
 from graph.versions import diff, version_graph, version_record
 
-store_option = click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Folder of the on-disk store [env INTEGRATIONSGRAPH_STORE; default var/store].",
-)
 format_option = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
 )
 
 
 def _settings(store_path: Path | None) -> Settings:
-    from graph.cli import settings_for  # at call time: graph.cli imports this module at its end
 
     return settings_for(store_path)
 
@@ -52,7 +45,6 @@ def template(file: Path) -> None:
 @format_option
 def import_(store_path: Path | None, file: Path, dataset: str, version: str | None, fmt: str) -> None:
     """Import a workbook (xlsx, or a folder of CSV files, one per sheet): errors per cell, nothing written on error."""
-    from graph.cli import opened
 
     settings = _settings(store_path)
     with opened(settings) as (store, writer):
@@ -80,7 +72,6 @@ def import_(store_path: Path | None, file: Path, dataset: str, version: str | No
 @format_option
 def diff_(store_path: Path | None, dataset: str, source: str, target: str, fmt: str) -> None:
     """List what was added, removed and changed between two versions (``aktuell`` = the dataset graph)."""
-    from graph.cli import opened
 
     settings = _settings(store_path)
     with opened(settings) as (store, _writer):
@@ -93,7 +84,6 @@ def diff_(store_path: Path | None, dataset: str, source: str, target: str, fmt: 
 
 def export_xlsx(store_path: Path | None, file: Path, graph: str | None) -> None:
     """``export FILE.xlsx --dataset NAME``: the dataset (or ``NAME/v/2025``, a version) as a workbook."""
-    from graph.cli import opened
     from graph.load import resolve_graph
 
     if not graph:

@@ -33,6 +33,16 @@ FORMATS: dict[str, ox.RdfFormat] = {
 }
 """File suffixes (and ``--format`` names) we read and write."""
 
+PREFIXES = {
+    "kio": "https://w3id.org/integrationsgraph/ontology#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": "http://www.w3.org/ns/org#",
+    "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+"""Prefixes for Turtle, TriG and RDF/XML output."""
+
 DATASET_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
 
 

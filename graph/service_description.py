@@ -10,9 +10,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from graph.config import Settings
-from graph.rdfio import serialize_triples
+from graph.rdfio import PREFIXES, serialize_triples
 from graph.sparql import visible_graphs
-from graph.sparql_worker import PREFIXES, RDF_FORMATS
+from graph.sparql_worker import RDF_FORMATS
 from graph.store import Store
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

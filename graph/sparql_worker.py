@@ -22,7 +22,7 @@ from typing import IO, Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
-from graph.rdfio import serialize_triples
+from graph.rdfio import PREFIXES, serialize_triples
 
 RESULTS_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -35,14 +35,6 @@ RDF_FORMATS = {
     "nt": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdf": ox.RdfFormat.RDF_XML,
-}
-PREFIXES = {
-    "kio": "https://w3id.org/integrationsgraph/ontology#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "dct": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 

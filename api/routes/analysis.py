@@ -13,8 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import StoreDep
-from api.routes.resources import require_token
+from api.deps import StoreDep, require_token
 from graph.analysis import GAP_LABELS, Analysis, analyse_store, method_text, write_metrics
 from graph.load import dataset_name
 from graph.network import metrics_graph, scope

@@ -18,9 +18,9 @@ from fastapi.concurrency import run_in_threadpool
 from api.deps import AppContext
 from api.routes.sparql_http import CORS, ProtocolError, authorised, media_type, params, read_body, require_token
 from graph.config import GRAPH_BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH
-from graph.rdfio import parse_bytes, serialize_triples
+from graph.rdfio import PREFIXES, parse_bytes, serialize_triples
 from graph.sparql import ALIASES, GRAPH_TYPES, choose, parse_accept, visible_graphs
-from graph.sparql_worker import PREFIXES, RDF_FORMATS
+from graph.sparql_worker import RDF_FORMATS
 from graph.store import Change
 
 router = APIRouter(tags=["SPARQL"])

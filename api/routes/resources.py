@@ -6,17 +6,15 @@ check ``If-Match`` under its lock; JSON-LD (``Accept: application/ld+json``) is 
 context the app serves at ``/api/context.jsonld``.
 """
 
-import secrets
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
-from api.deps import ContextDep
+from api.deps import ContextDep, require_token
 from api.errors import error_response
 from api.models import MODELS, Deleted, KindModels
 from api.routes.search import invalidate_index
@@ -31,28 +29,11 @@ MAX_BODY = 1_000_000
 JSONLD = "application/ld+json"
 T = TypeVar("T")
 
-bearer = HTTPBearer(auto_error=False, description="Das Schreib-Token (INTEGRATIONSGRAPH_WRITE_TOKEN).")
 Dataset = Annotated[
     str, Path(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64, description="Datensatz, z. B. `musterstadt`")
 ]
 Slug = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200, description="Kurzname")]
 IfMatch = Annotated[str | None, Header(max_length=200, description="ETag, den die Änderung voraussetzt")]
-
-
-def require_token(
-    ctx: ContextDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> None:
-    """Writes need the bearer token: none configured → 403, missing or wrong → 401."""
-    token = ctx.settings.write_token
-    if token is None:
-        raise HTTPException(403, "Schreiben ist abgeschaltet: Auf diesem Server ist kein Schreib-Token eingerichtet.")
-    given = credentials.credentials.encode() if credentials is not None else b""
-    if not secrets.compare_digest(given, token.get_secret_value().encode()):
-        raise HTTPException(
-            401,
-            "Schreiben braucht ein gültiges Schreib-Token (Authorization: Bearer …).",
-            {"WWW-Authenticate": "Bearer"},
-        )
 
 
 def limit_body(content_length: Annotated[int | None, Header(ge=0, include_in_schema=False)] = None) -> None:

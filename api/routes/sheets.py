@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.deps import ContextDep
+from api.deps import ContextDep, require_token
 from api.errors import error_response
 from graph.sheets.errors import ImportFailed
 from graph.sheets.read import MAX_BYTES
@@ -19,25 +17,8 @@ from graph.sheets.workbook import import_workbook
 from graph.versions import CURRENT, diff, version_graph, version_record
 
 router = APIRouter(tags=["Arbeitsmappen und Versionen"])
-bearer = HTTPBearer(auto_error=False, description="Das Schreib-Token (INTEGRATIONSGRAPH_WRITE_TOKEN).")
 DatasetName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64, description="z. B. `musterstadt`")]
 VERSION = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,40}$"
-
-
-def require_token(
-    ctx: ContextDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> None:
-    """An import writes: no token configured → 403, missing or wrong token → 401."""
-    token = ctx.settings.write_token
-    if token is None:
-        raise HTTPException(403, "Schreiben ist abgeschaltet: Auf diesem Server ist kein Schreib-Token eingerichtet.")
-    given = credentials.credentials.encode() if credentials is not None else b""
-    if not secrets.compare_digest(given, token.get_secret_value().encode()):
-        raise HTTPException(
-            401,
-            "Schreiben braucht ein gültiges Schreib-Token (Authorization: Bearer …).",
-            {"WWW-Authenticate": "Bearer"},
-        )
 
 
 @router.post(

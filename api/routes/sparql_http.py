@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hmac
 from urllib.parse import parse_qs
 
 from fastapi import HTTPException, Request
 
-from api.deps import AppContext
+from api.deps import AppContext, token_matches
 
 CORS = {
     "Access-Control-Allow-Origin": "*",
@@ -76,11 +75,8 @@ def one(values: dict[str, list[str]], name: str) -> str | None:
 
 def authorised(request: Request, ctx: AppContext) -> bool:
     """Whether the request carries the configured write token."""
-    token = ctx.settings.write_token
     given = request.headers.get("authorization", "")
-    if token is None or not given.lower().startswith("bearer "):
-        return False
-    return hmac.compare_digest(given[7:].strip().encode(), token.get_secret_value().encode())
+    return given.lower().startswith("bearer ") and token_matches(ctx.settings, given[7:].strip())
 
 
 def require_token(request: Request, ctx: AppContext) -> None:
