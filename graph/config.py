@@ -25,6 +25,31 @@ class Settings(BaseSettings):
         default=Path("var/store"),
         description="Folder of the embedded on-disk store (created on first use).",
     )
+    # Remote SPARQL 1.1 server instead of the embedded store (graph/remote.py)
+    store_url: str | None = Field(
+        default=None,
+        description="Query endpoint of a SPARQL 1.1 server (e.g. `http://localhost:7878/query` for `oxigraph "
+        "serve`); when set, the service uses that server instead of the embedded store.",
+    )
+    update_url: str | None = Field(
+        default=None,
+        description="Update endpoint of that server (e.g. `http://localhost:7878/update`); unset: the query "
+        "endpoint takes updates too.",
+    )
+    store_user: str | None = Field(default=None, description="User name for HTTP basic auth at the SPARQL server.")
+    store_password: SecretStr | None = Field(
+        default=None,
+        description="Password for HTTP basic auth at the SPARQL server; without a user name it is sent as a "
+        "bearer token.",
+    )
+    store_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds one request to the SPARQL server may take (updates included)."
+    )
+    store_union_parameter: bool = Field(
+        default=True,
+        description="Ask the server for the union of all graphs as default graph with Oxigraph's "
+        "`union-default-graph` parameter; turn off for servers whose default graph already is that union.",
+    )
     base_iri: str = Field(
         default="https://w3id.org/integrationsgraph/id/",
         description="Base IRI of the instance resources (the shipped data uses the default).",

@@ -109,6 +109,29 @@ def _data_block(graph: ox.NamedNode, triples: Iterable[ox.Triple]) -> str:
     return f"GRAPH {_nt(graph)} {{\n" + "\n".join(lines) + "\n}"
 
 
+def update_text(changes: Sequence[Change]) -> str:
+    """ONE SPARQL update for ``changes`` (every term serialised by pyoxigraph, never spliced text).
+
+    Shared by the embedded and the remote store: one update is one transaction on both.
+    """
+    parts = []
+    for c in changes:
+        g = ox.NamedNode(c.graph)
+        if c.replace:
+            parts.append(f"DROP SILENT GRAPH {_nt(g)}")
+            parts.append(f"CREATE SILENT GRAPH {_nt(g)}")
+        elif c.remove:
+            if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in c.remove):
+                raise IntegrationsgraphError(
+                    "Tripel mit leeren Knoten (blank nodes) lassen sich nur durch Ersetzen des ganzen Graphen "
+                    "entfernen."
+                )
+            parts.append(f"DELETE DATA {{ {_data_block(g, c.remove)} }}")
+        if c.add:
+            parts.append(f"INSERT DATA {{ {_data_block(g, c.add)} }}")
+    return " ;\n".join(parts)
+
+
 class EmbeddedStore:
     """pyoxigraph's RocksDB store in a folder on disk (or in memory when ``path`` is None)."""
 
@@ -210,22 +233,7 @@ class EmbeddedStore:
             self._store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in changes[0].add)
             return
         # One SPARQL update is one transaction: drops, deletes and inserts land together or not at all.
-        parts = []
-        for c in changes:
-            g = ox.NamedNode(c.graph)
-            if c.replace:
-                parts.append(f"DROP SILENT GRAPH {_nt(g)}")
-                parts.append(f"CREATE SILENT GRAPH {_nt(g)}")
-            elif c.remove:
-                if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in c.remove):
-                    raise IntegrationsgraphError(
-                        "Tripel mit leeren Knoten (blank nodes) lassen sich nur durch Ersetzen des ganzen Graphen "
-                        "entfernen."
-                    )
-                parts.append(f"DELETE DATA {{ {_data_block(g, c.remove)} }}")
-            if c.add:
-                parts.append(f"INSERT DATA {{ {_data_block(g, c.add)} }}")
-        self._store.update(" ;\n".join(parts))
+        self._store.update(update_text(changes))
 
     def drop(self, graph: str) -> bool:
         g = ox.NamedNode(graph)

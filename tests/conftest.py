@@ -19,7 +19,8 @@ import httpx
 import pytest
 
 from graph.config import ROOT, Settings
-from graph.store import EmbeddedStore
+from graph.remote import RemoteStore
+from graph.store import EmbeddedStore, Store
 from graph.validate import Shapes
 from graph.write import WritePath
 
@@ -90,6 +91,71 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Any, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.seek(0)
+            pytest.fail(f"{what} exited: {log.read()}")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    pytest.fail(f"{what} did not come up within 60 s")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Oxigraph's own SPARQL server (``oxigraph serve`` from the PyPI package) on a free loopback port.
+
+    Yields its base address (``/query``, ``/update``, ``/store``). Session-wide: tests that use it
+    through :func:`remote_store` get it emptied first.
+    """
+    exe = Path(sys.executable).parent / "oxigraph"
+    if not exe.exists():
+        pytest.fail("the oxigraph server is missing: .venv/bin/pip install -e '.[dev]'")
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph") / "db"
+    log = (tmp_path_factory.mktemp("oxigraph-log") / "oxigraph.log").open("w+")
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base + "/", proc, log, "oxigraph serve")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture
+def remote_store(oxigraph_server: str) -> Iterator[RemoteStore]:
+    """A :class:`RemoteStore` on the Oxigraph server, emptied before the test."""
+    remote = RemoteStore(f"{oxigraph_server}/query", f"{oxigraph_server}/update")
+    httpx.post(
+        f"{oxigraph_server}/update", content=b"DROP ALL", headers={"Content-Type": "application/sparql-update"}
+    ).raise_for_status()
+    yield remote
+    remote.close()
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def backend(request: pytest.FixtureRequest) -> Store:
+    """Each store implementation in turn: the embedded store in memory, and a real Oxigraph server over HTTP.
+
+    A test module runs its store tests on both with ``store = backend`` as its own ``store`` fixture.
+    """
+    if request.param == "embedded":
+        return EmbeddedStore(None)
+    remote: RemoteStore = request.getfixturevalue("remote_store")
+    return remote
 
 
 CHROMIUM_ARGS = [

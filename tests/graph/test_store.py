@@ -1,4 +1,4 @@
-"""The embedded store: transactions, graphs, patterns, safe bindings."""
+"""The store contract on both backends (embedded, a real Oxigraph server): transactions, graphs, bindings."""
 
 from __future__ import annotations
 
@@ -8,10 +8,15 @@ import pyoxigraph as ox
 import pytest
 
 from graph.errors import InvalidQuery
-from graph.store import EmbeddedStore, StoreLocked
+from graph.store import EmbeddedStore, Store, StoreLocked
 
 G = "https://w3id.org/integrationsgraph/graph/test"
 EX = "http://example.org/"
+
+
+@pytest.fixture
+def store(backend: Store) -> Store:
+    return backend
 
 
 def t(s: str, p: str, o: str | ox.Literal) -> ox.Triple:
@@ -19,31 +24,31 @@ def t(s: str, p: str, o: str | ox.Literal) -> ox.Triple:
     return ox.Triple(ox.NamedNode(EX + s), ox.NamedNode(EX + p), obj)
 
 
-def test_apply_adds_and_counts(store: EmbeddedStore) -> None:
+def test_apply_adds_and_counts(store: Store) -> None:
     store.apply(G, add=[t("a", "p", "b"), t("b", "p", "c")])
     assert store.count(G) == 2
     assert store.graphs() == [G]
 
 
-def test_apply_removes_and_adds_in_one_step(store: EmbeddedStore) -> None:
+def test_apply_removes_and_adds_in_one_step(store: Store) -> None:
     store.apply(G, add=[t("a", "p", "b")])
     store.apply(G, add=[t("a", "p", "c")], remove=[t("a", "p", "b")])
     assert {x.object.value for x in store.triples(G)} == {EX + "c"}
 
 
-def test_replace_drops_old_content(store: EmbeddedStore) -> None:
+def test_replace_drops_old_content(store: Store) -> None:
     store.apply(G, add=[t("a", "p", "b")])
     store.apply(G, add=[t("x", "p", "y")], replace=True)
     assert [x.subject.value for x in store.triples(G)] == [EX + "x"]
 
 
-def test_replace_with_nothing_keeps_an_empty_graph(store: EmbeddedStore) -> None:
+def test_replace_with_nothing_keeps_an_empty_graph(store: Store) -> None:
     store.apply(G, add=[t("a", "p", "b")])
     store.apply(G, add=[], replace=True)
     assert store.count(G) == 0
 
 
-def test_literals_with_quotes_and_newlines_survive(store: EmbeddedStore) -> None:
+def test_literals_with_quotes_and_newlines_survive(store: Store) -> None:
     tricky = ox.Literal('Zitat: "Willkommen" }\nzweite Zeile', language="de")
     store.apply(G, add=[t("a", "label", "old")])
     store.apply(G, add=[t("a", "label", tricky)], remove=[t("a", "label", "old")])
@@ -51,13 +56,13 @@ def test_literals_with_quotes_and_newlines_survive(store: EmbeddedStore) -> None
     assert triple.object == tricky
 
 
-def test_outgoing_and_incoming(store: EmbeddedStore) -> None:
+def test_outgoing_and_incoming(store: Store) -> None:
     store.apply(G, add=[t("a", "p", "b"), t("c", "p", "b"), t("b", "p", "d")])
     assert {x.object.value for x in store.outgoing(G, [ox.NamedNode(EX + "b")])} == {EX + "d"}
     assert {x.subject.value for x in store.incoming(G, [ox.NamedNode(EX + "b")])} == {EX + "a", EX + "c"}
 
 
-def test_query_sees_union_of_graphs_by_default(store: EmbeddedStore) -> None:
+def test_query_sees_union_of_graphs_by_default(store: Store) -> None:
     store.apply(G, add=[t("a", "p", "b")])
     store.apply(G + "2", add=[t("c", "p", "d")])
     result = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
@@ -65,7 +70,7 @@ def test_query_sees_union_of_graphs_by_default(store: EmbeddedStore) -> None:
     assert [r["n"].value for r in result] == ["2"]  # type: ignore[union-attr]
 
 
-def test_query_bindings_are_terms_not_text(store: EmbeddedStore) -> None:
+def test_query_bindings_are_terms_not_text(store: Store) -> None:
     store.apply(G, add=[t("a", "p", ox.Literal("x"))])
     hostile = ox.Literal('x" } ; DROP ALL ; SELECT * { "')
     result = store.query("SELECT ?s ?v WHERE { ?s ?p ?v }", bindings={"v": hostile})
@@ -74,12 +79,12 @@ def test_query_bindings_are_terms_not_text(store: EmbeddedStore) -> None:
     assert store.count(G) == 1
 
 
-def test_syntax_error_is_invalid_query(store: EmbeddedStore) -> None:
+def test_syntax_error_is_invalid_query(store: Store) -> None:
     with pytest.raises(InvalidQuery, match="1:"):
         store.query("SELECT * WHERE { ?s ?p }")
 
 
-def test_drop(store: EmbeddedStore) -> None:
+def test_drop(store: Store) -> None:
     store.apply(G, add=[t("a", "p", "b")])
     assert store.drop(G) is True
     assert store.drop(G) is False
@@ -96,3 +101,28 @@ def test_on_disk_store_keeps_data_and_refuses_a_second_opener(tmp_path: Path) ->
     again = EmbeddedStore(path)
     assert again.count(G) == 1
     again.close()
+
+
+def test_default_graphs_restrict_the_default_graph_but_graph_still_sees_every_graph(store: Store) -> None:
+    store.apply(G, add=[t("a", "p", "b")])
+    store.apply(G + "2", add=[t("c", "p", "d")])
+    result = store.query("SELECT ?s WHERE { ?s ?p ?o }", default_graphs=[G])
+    assert isinstance(result, ox.QuerySolutions)
+    assert [r["s"].value for r in result] == [EX + "a"]  # type: ignore[union-attr]
+    result = store.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g", default_graphs=[G])
+    assert isinstance(result, ox.QuerySolutions)
+    assert [r["g"].value for r in result] == [G, G + "2"]  # type: ignore[union-attr]
+    result = store.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graphs=[G + "2"])
+    assert isinstance(result, ox.QuerySolutions)
+    assert [r["g"].value for r in result] == [G + "2"]  # type: ignore[union-attr]
+
+
+def test_ask_and_construct_give_pyoxigraph_results(store: Store) -> None:
+    store.apply(G, add=[t("a", "p", ox.Literal("Grüße", language="de"))])
+    asked = store.query("ASK { ?s ?p ?o }")
+    assert isinstance(asked, ox.QueryBoolean)
+    assert bool(asked) is True
+    built = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", bindings={"s": ox.NamedNode(EX + "a")})
+    assert isinstance(built, ox.QueryTriples)
+    [triple] = list(built)
+    assert triple == t("a", "p", ox.Literal("Grüße", language="de"))

@@ -1,4 +1,4 @@
-"""The one write path: validate what a change touches, commit all or nothing."""
+"""The one write path on both backends: validate what a change touches, commit all or nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from graph.errors import ValidationFailed
 from graph.rdfio import parse_file
-from graph.store import Change, EmbeddedStore
+from graph.store import Change, Store
 from graph.write import WritePath
 
 DATA = Path(__file__).parents[1] / "data"
@@ -25,8 +25,15 @@ def chain() -> list[ox.Triple]:
     return [q.triple for q in parse_file(DATA / "core" / "kette.ttl")]
 
 
-def snapshot(store: EmbeddedStore) -> set[ox.Quad]:
-    return set(store.native)
+@pytest.fixture
+def store(backend: Store) -> Store:
+    return backend
+
+
+def snapshot(store: Store) -> set[ox.Quad]:
+    return {
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)) for g in store.graphs() for t in store.triples(g)
+    }
 
 
 def n(local: str) -> ox.NamedNode:
@@ -37,13 +44,13 @@ def k(local: str) -> ox.NamedNode:
     return ox.NamedNode(KIO + local)
 
 
-def test_a_valid_graph_is_written(writer: WritePath, store: EmbeddedStore) -> None:
+def test_a_valid_graph_is_written(writer: WritePath, store: Store) -> None:
     report = writer.write(Change(G, add=chain(), replace=True))
     assert report.conforms
     assert store.count(G) == len(chain())
 
 
-def test_an_invalid_graph_is_rejected_and_nothing_is_written(writer: WritePath, store: EmbeddedStore) -> None:
+def test_an_invalid_graph_is_rejected_and_nothing_is_written(writer: WritePath, store: Store) -> None:
     bad = [q.triple for q in parse_file(DATA / "core" / "handlungsziel-ohne-leitziel.ttl")]
     with pytest.raises(ValidationFailed) as info:
         writer.write(Change(G, add=bad, replace=True))
@@ -54,7 +61,7 @@ def test_an_invalid_graph_is_rejected_and_nothing_is_written(writer: WritePath, 
 
 
 def test_incremental_change_that_breaks_the_chain_is_rejected_and_leaves_the_store_as_it_was(
-    writer: WritePath, store: EmbeddedStore
+    writer: WritePath, store: Store
 ) -> None:
     writer.write(Change(G, add=chain(), replace=True))
     before = snapshot(store)
@@ -65,7 +72,7 @@ def test_incremental_change_that_breaks_the_chain_is_rejected_and_leaves_the_sto
     assert any(r.focus == ID + "handlungsziel/hz1" for r in info.value.report.violations)
 
 
-def test_incremental_change_that_keeps_the_chain_is_written(writer: WritePath, store: EmbeddedStore) -> None:
+def test_incremental_change_that_keeps_the_chain_is_written(writer: WritePath, store: Store) -> None:
     writer.write(Change(G, add=chain(), replace=True))
     new_measure = [
         ox.Triple(n("massnahme/m2"), RDF_TYPE, k("Massnahme")),
@@ -79,9 +86,7 @@ def test_incremental_change_that_keeps_the_chain_is_written(writer: WritePath, s
     assert store.count(G) == len(chain()) + len(new_measure)
 
 
-def test_incremental_change_sees_duplicate_codes_elsewhere_in_the_graph(
-    writer: WritePath, store: EmbeddedStore
-) -> None:
+def test_incremental_change_sees_duplicate_codes_elsewhere_in_the_graph(writer: WritePath, store: Store) -> None:
     writer.write(Change(G, add=chain(), replace=True))
     twin = [
         ox.Triple(n("massnahme/m3"), RDF_TYPE, k("Massnahme")),
@@ -95,7 +100,7 @@ def test_incremental_change_sees_duplicate_codes_elsewhere_in_the_graph(
     assert store.count(G) == len(chain())
 
 
-def test_check_reports_without_writing(writer: WritePath, store: EmbeddedStore) -> None:
+def test_check_reports_without_writing(writer: WritePath, store: Store) -> None:
     report = writer.check(Change(G, add=chain(), replace=True))
     assert report.conforms
     assert store.count() == 0
