@@ -18,7 +18,7 @@ from graph import __version__
 from graph.config import Settings
 from graph.load import bootstrap
 from graph.privacy import Privacy
-from graph.store import open_store
+from graph.remote import connect
 from graph.validate import Shapes
 from graph.write import WritePath
 
@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = open_store(settings.store)
+        store = connect(settings)  # a remote SPARQL server when store_url is set
         try:
             shapes = Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir)
             writer = WritePath(store, shapes, Privacy.from_settings(settings))

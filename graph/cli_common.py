@@ -12,7 +12,8 @@ import click
 from graph.config import Settings
 from graph.load import bootstrap
 from graph.privacy import Privacy
-from graph.store import EmbeddedStore, open_store
+from graph.remote import connect
+from graph.store import Store
 from graph.validate import Shapes
 from graph.write import WritePath
 
@@ -33,9 +34,12 @@ def settings_for(store_path: Path | None) -> Settings:
 
 
 @contextmanager
-def opened(settings: Settings) -> Iterator[tuple[EmbeddedStore, WritePath]]:
-    """The store with its write path; the system graphs and missing datasets are loaded first."""
-    store = open_store(settings.store)
+def opened(settings: Settings) -> Iterator[tuple[Store, WritePath]]:
+    """The store with its write path; the system graphs and missing datasets are loaded first.
+
+    The store is the SPARQL server at ``INTEGRATIONSGRAPH_STORE_URL`` when that is set, else the embedded one.
+    """
+    store = connect(settings)
     try:
         shapes = Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir)
         writer = WritePath(store, shapes, Privacy.from_settings(settings))

@@ -12,6 +12,7 @@ it (``store_union_parameter``); servers without it must be set up so (Fuseki: ``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from graph.store import Store
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+_POSITION = re.compile(r"error at (\d+):(\d+)")
 BATCH = 200
 """Nodes per ``VALUES`` block when asking for the triples around many nodes."""
 
@@ -189,7 +191,14 @@ class RemoteStore:
             every = self.graphs() if default_graphs is None or named_graphs is None else []
             params += [("default-graph-uri", g) for g in (default_graphs if default_graphs is not None else every)]
             params += [("named-graph-uri", g) for g in (named_graphs if named_graphs is not None else every)]
-        kind, body = self._raw_query(text, params, timeout)
+        try:
+            kind, body = self._raw_query(text, params, timeout)
+        except InvalidQuery as exc:
+            if base_iri is None:
+                raise
+            # The BASE line we put first shifts the server's "error at LINE:COLUMN" by one line.
+            message = _POSITION.sub(lambda m: f"error at {int(m.group(1)) - 1}:{m.group(2)}", str(exc), count=1)
+            raise InvalidQuery(message) from exc
         if kind == "application/sparql-results+json":
             return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
         if kind == "application/n-triples":

@@ -240,8 +240,13 @@ class QueryService:
         }
         if self.pool is not None:
             header, body = self.pool.run(job, self.timeout)
+        elif not isinstance(self.store, EmbeddedStore):  # a remote SPARQL server: its own run, an HTTP time limit
+            from graph.remote import RemoteStore
+            from graph.remote_sparql import execute_remote
+
+            assert isinstance(self.store, RemoteStore)
+            header, body = execute_remote(self.store, job, self.timeout)
         else:
-            assert isinstance(self.store, EmbeddedStore)
             header, body = execute(self.store.native, job)
         if not header.get("ok"):
             message = str(header.get("message", ""))

@@ -25,7 +25,7 @@ from graph.config import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from graph.errors import InvalidQuery
 from graph.sparql import Forbidden
 from graph.sparql_text import analyse_update, inject_using, syntax_position
-from graph.store import Change, EmbeddedStore
+from graph.store import Change, EmbeddedStore, Store
 from graph.validate import Report
 from graph.write import WritePath
 
@@ -148,6 +148,22 @@ def delta(store: ox.Store, text: str, base_iri: str | None) -> Delta:
     )
 
 
+def _local(store: Store) -> ox.Store:
+    """The pyoxigraph store to compute the delta on: the embedded one, or a copy of a remote store's graphs.
+
+    The copy costs one request per graph (what the embedded path costs in memory anyway: ``delta`` copies).
+    With several API processes on one server the copy can be stale; that is not guarded yet (issue 8).
+    """
+    if isinstance(store, EmbeddedStore):
+        return store.native
+    copy = ox.Store()
+    for g in store.graphs():
+        node = ox.NamedNode(g)
+        copy.add_graph(node)
+        copy.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in store.triples(g))
+    return copy
+
+
 def apply_update(
     writer: WritePath,
     text: str,
@@ -158,16 +174,17 @@ def apply_update(
 ) -> UpdateResult:
     """Run a SPARQL update through the write path: all of it or nothing (ValidationFailed on Violations)."""
     store = writer.store
-    if not isinstance(store, EmbeddedStore):
-        raise InvalidQuery("SPARQL Update braucht den eingebetteten Speicher.")
     prepared = prepare(text, using, using_named, store.graphs())
     # The write lock is held from the copy to the commit, so no other write slips in between.
     with writer.lock:
-        d = delta(store.native, prepared, base_iri)
+        d = delta(_local(store), prepared, base_iri)
         report = writer.write_all(d.changes)
         for g in d.dropped:
             if store.count(g) == 0:
                 store.drop(g)
         for g in d.created:  # CREATE GRAPH: an empty graph holds no triple to validate
-            store.native.add_graph(ox.NamedNode(g))
+            if isinstance(store, EmbeddedStore):
+                store.native.add_graph(ox.NamedNode(g))
+            else:
+                store.apply(g, replace=True)  # a new graph: DROP SILENT + CREATE SILENT creates it empty
     return UpdateResult(d.added, d.removed, report)

@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -135,15 +135,37 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
+def empty_oxigraph(base: str) -> None:
+    httpx.post(
+        f"{base}/update", content=b"DROP ALL", headers={"Content-Type": "application/sparql-update"}
+    ).raise_for_status()
+
+
 @pytest.fixture
 def remote_store(oxigraph_server: str) -> Iterator[RemoteStore]:
     """A :class:`RemoteStore` on the Oxigraph server, emptied before the test."""
     remote = RemoteStore(f"{oxigraph_server}/query", f"{oxigraph_server}/update")
-    httpx.post(
-        f"{oxigraph_server}/update", content=b"DROP ALL", headers={"Content-Type": "application/sparql-update"}
-    ).raise_for_status()
+    empty_oxigraph(oxigraph_server)
     yield remote
     remote.close()
+
+
+@pytest.fixture(scope="session")
+def backend_settings(request: pytest.FixtureRequest) -> Callable[[str], dict[str, Any]]:
+    """``backend_settings("embedded" | "remote")``: extra ``Settings`` fields for that backend.
+
+    For ``remote`` the Oxigraph server is started (once) and emptied; an app on these settings uses it.
+    A module-scoped ``client`` fixture with ``params=["embedded", "remote"]`` runs its tests on both.
+    """
+
+    def make(kind: str) -> dict[str, Any]:
+        if kind == "embedded":
+            return {}
+        base: str = request.getfixturevalue("oxigraph_server")
+        empty_oxigraph(base)
+        return {"store_url": f"{base}/query", "update_url": f"{base}/update"}
+
+    return make
 
 
 @pytest.fixture(params=["embedded", "remote"])

@@ -6,7 +6,8 @@ Indirect identification only (``/store?graph=…``, ``/store?default``); the W3C
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -27,9 +28,18 @@ PERSON = """@prefix foaf: <http://xmlns.com/foaf/0.1/> .
 PERSON_JANE = PERSON.replace("John Doe", "Jane Doe")
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(store=tmp_path_factory.mktemp("gsp") / "store", write_token=TOKEN, datasets=[])
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def client(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    backend_settings: Callable[[str], dict[str, Any]],
+) -> Iterator[TestClient]:
+    settings = Settings(
+        store=tmp_path_factory.mktemp("gsp") / "store",
+        write_token=TOKEN,
+        datasets=[],
+        **backend_settings(request.param),
+    )
     with TestClient(create_app(settings)) as c:
         yield c
 

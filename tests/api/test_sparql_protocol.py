@@ -8,7 +8,8 @@ test graphs of our own, filled through the update path. Where the W3C case clear
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -26,10 +27,18 @@ UPDATE = {"Content-Type": "application/sparql-update", **AUTH}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def client(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    backend_settings: Callable[[str], dict[str, Any]],
+) -> Iterator[TestClient]:
     settings = Settings(
-        store=tmp_path_factory.mktemp("protocol") / "store", write_token=TOKEN, datasets=[], result_limit=5
+        store=tmp_path_factory.mktemp("protocol") / "store",
+        write_token=TOKEN,
+        datasets=[],
+        result_limit=5,
+        **backend_settings(request.param),
     )
     with TestClient(create_app(settings)) as c:
         data = f"""INSERT DATA {{
