@@ -49,13 +49,17 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 def serve(store_path: Path | None, host: str, port: int) -> None:
-    """Start the web service on the embedded store (loads Rheine and Musterstadt on first start)."""
+    """Start the web service (loads Rheine and Musterstadt on first start).
+
+    The store is the embedded one, or the SPARQL server at INTEGRATIONSGRAPH_STORE_URL when that is set.
+    """
     import uvicorn
 
     from api.main import create_app
 
     settings = settings_for(store_path)
-    click.echo(f"integrationsgraph: Speicher {settings.store}, http://{host}:{port}/", err=True)
+    where = f"SPARQL-Server {settings.store_url}" if settings.store_url else f"Speicher {settings.store}"
+    click.echo(f"integrationsgraph: {where}, http://{host}:{port}/", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +26,24 @@ ID = "https://w3id.org/integrationsgraph/id/musterstadt/"
 API = "/api/musterstadt"
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(store=tmp_path_factory.mktemp("rest") / "store", write_token=TOKEN)
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def client(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    backend_settings: Callable[[str], dict[str, Any]],
+) -> Iterator[TestClient]:
+    settings = Settings(
+        store=tmp_path_factory.mktemp("rest") / "store", write_token=TOKEN, **backend_settings(request.param)
+    )
     with TestClient(create_app(settings)) as c:
         yield c
 
 
 def quads(client: TestClient) -> set[ox.Quad]:
-    return set(client.app.state.ctx.store.native)  # type: ignore[attr-defined]
+    store = client.app.state.ctx.store  # type: ignore[attr-defined]
+    return {
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)) for g in store.graphs() for t in store.triples(g)
+    }
 
 
 def post(client: TestClient, kind: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,87 @@
+"""``integrationsgraph serve`` on a remote SPARQL server (a real ``oxigraph serve``): it starts, loads, answers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+import pytest
+
+WRITE_TOKEN = "test-token"
+KIO = "https://w3id.org/integrationsgraph/ontology#"
+
+
+def test_serve_against_a_remote_store_answers_health_home_and_sparql(
+    oxigraph_server: str, backend_settings: Callable[[str], dict[str, Any]], tmp_path: Path
+) -> None:
+    backend_settings("remote")  # empties the server
+    with httpx.Client() as probe:
+        port = _free_port()
+        env = {
+            **os.environ,
+            "INTEGRATIONSGRAPH_STORE": str(tmp_path / "unused"),
+            "INTEGRATIONSGRAPH_STORE_URL": f"{oxigraph_server}/query",
+            "INTEGRATIONSGRAPH_UPDATE_URL": f"{oxigraph_server}/update",
+            "INTEGRATIONSGRAPH_WRITE_TOKEN": WRITE_TOKEN,
+        }
+        log = (tmp_path / "serve.log").open("w+")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait(probe, f"{base}/health", proc, log)
+            health = probe.get(f"{base}/health").json()
+            assert health["status"] == "ok"
+            assert health["graphs"] >= 4  # ontology, shapes, Rheine, Musterstadt — loaded into the server
+            assert "integrationsgraph" in probe.get(f"{base}/").text
+            counted = probe.get(
+                f"{base}/sparql",
+                params={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ ?m a <{KIO}Massnahme> }}"},
+                headers={"Accept": "application/sparql-results+json"},
+            )
+            assert counted.status_code == 200
+            n = int(counted.json()["results"]["bindings"][0]["n"]["value"])
+            assert n > 0
+            # The same count straight from the Oxigraph server: the data really lives there.
+            direct = probe.post(
+                f"{oxigraph_server}/query",
+                params={"union-default-graph": ""},
+                content=f"SELECT (COUNT(*) AS ?n) WHERE {{ ?m a <{KIO}Massnahme> }}",
+                headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+            )
+            assert int(direct.json()["results"]["bindings"][0]["n"]["value"]) == n
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+            log.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(probe: httpx.Client, url: str, proc: subprocess.Popen[bytes], log: IO[str]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.seek(0)
+            pytest.fail(f"serve exited: {log.read()}")
+        try:
+            if probe.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    pytest.fail("serve did not come up within 120 s")
