@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 _POSITION = re.compile(r"error at (\d+):(\d+)")
+MAX_URL_PARAMS = 2000
+"""Beyond this many characters of dataset parameters the query goes as a form (``POST`` URL-encoded body)."""
 BATCH = 200
 """Nodes per ``VALUES`` block when asking for the triples around many nodes."""
 
@@ -65,6 +67,13 @@ def _graph(iri: str) -> str:
         return str(ox.NamedNode(iri))
     except ValueError as exc:
         raise InvalidQuery(f"Ungültige Graph-IRI {iri!r}: {exc}") from exc
+
+
+def _grouped(params: list[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for k, v in params:
+        out.setdefault(k, []).append(v)
+    return out
 
 
 def _triples_of(body: bytes) -> list[ox.Triple]:
@@ -112,14 +121,18 @@ class RemoteStore:
     # --- HTTP ---------------------------------------------------------------------------------------
 
     def _raw_query(self, text: str, params: list[tuple[str, str]], timeout: float | None = None) -> tuple[str, bytes]:
+        request: dict[str, Any]
+        if sum(len(k) + len(v) + 2 for k, v in params) > MAX_URL_PARAMS:
+            # Many graphs would make the URL too long for some servers: send query and dataset as a form.
+            request = {"data": {"query": text, **_grouped(params)}, "headers": {"Accept": ACCEPT}}
+        else:
+            request = {
+                "params": tuple(params),
+                "content": text.encode("utf-8"),
+                "headers": {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": ACCEPT},
+            }
         try:
-            response = self._client.post(
-                self.query_url,
-                params=tuple(params),
-                content=text.encode("utf-8"),
-                headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": ACCEPT},
-                timeout=timeout or self.timeout,
-            )
+            response = self._client.post(self.query_url, timeout=timeout or self.timeout, **request)
         except httpx.TimeoutException as exc:
             raise RemoteTimeout(
                 f"Der SPARQL-Server hat nicht innerhalb von {timeout or self.timeout:g} s geantwortet."

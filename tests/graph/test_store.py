@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.errors import InvalidQuery
-from graph.store import EmbeddedStore, Store, StoreLocked
+from graph.store import Change, EmbeddedStore, Store, StoreLocked
 
 G = "https://w3id.org/integrationsgraph/graph/test"
 EX = "http://example.org/"
@@ -126,3 +126,16 @@ def test_ask_and_construct_give_pyoxigraph_results(store: Store) -> None:
     assert isinstance(built, ox.QueryTriples)
     [triple] = list(built)
     assert triple == t("a", "p", ox.Literal("Grüße", language="de"))
+
+
+def test_hundreds_of_graphs_as_dataset(store: Store) -> None:
+    graphs = [f"{G}/gemeinde-mit-einem-recht-langen-namen-{i:03}" for i in range(300)]
+    store.commit([Change(g, add=[t(f"s{i}", "p", "o")]) for i, g in enumerate(graphs)])
+    result = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graphs=graphs[:250])
+    assert isinstance(result, ox.QuerySolutions)
+    assert [r["n"].value for r in result] == ["250"]  # type: ignore[union-attr]
+    result = store.query(
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", default_graphs=[], named_graphs=graphs
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    assert [r["n"].value for r in result] == ["300"]  # type: ignore[union-attr]
