@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import IntegrationsgraphError, InvalidQuery, NotFound, ParseError, ValidationFailed
+from graph.remote import RemoteStoreError, RemoteTimeout
 from graph.store import StoreLocked
 
 
@@ -23,7 +24,15 @@ def error_response(
     return JSONResponse(error_body(status, error, errors), status_code=status, headers=headers)
 
 
-STATUS = {NotFound: 404, InvalidQuery: 400, ParseError: 400, ValidationFailed: 422, StoreLocked: 503}
+STATUS = {
+    NotFound: 404,
+    InvalidQuery: 400,
+    ParseError: 400,
+    ValidationFailed: 422,
+    StoreLocked: 503,
+    RemoteTimeout: 504,  # the SPARQL server (INTEGRATIONSGRAPH_STORE_URL) did not answer in time
+    RemoteStoreError: 502,  # … is unreachable or answered with an error
+}
 
 
 def install(app: FastAPI) -> None:

@@ -85,3 +85,39 @@ def _wait(probe: httpx.Client, url: str, proc: subprocess.Popen[bytes], log: IO[
         except httpx.HTTPError:
             time.sleep(0.2)
     pytest.fail("serve did not come up within 120 s")
+
+
+def test_a_server_that_goes_away_is_a_502_in_german(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from graph.config import Settings
+
+    port = _free_port()
+    exe = Path(sys.executable).parent / "oxigraph"
+    server = subprocess.Popen(
+        [str(exe), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with httpx.Client() as probe:
+            for _ in range(300):
+                try:
+                    probe.get(f"http://127.0.0.1:{port}/", timeout=1)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        settings = Settings(store=tmp_path / "unused", store_url=f"{base}/query", update_url=f"{base}/update")
+        with TestClient(create_app(settings)) as client:
+            assert client.get("/api/datasets").status_code == 200
+            server.terminate()
+            server.wait(timeout=30)
+            gone = client.get("/api/datasets")
+            assert gone.status_code == 502
+            assert "nicht erreichbar" in gone.json()["error"]
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=30)
