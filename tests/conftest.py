@@ -180,6 +180,51 @@ def backend(request: pytest.FixtureRequest) -> Store:
     return remote
 
 
+@pytest.fixture(scope="session")
+def remote_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``integrationsgraph serve`` on a SPARQL server of its own (``oxigraph serve``), Rheine + Musterstadt loaded.
+
+    Like :func:`live_server` (write token ``test-token``; only add resources of your own), but every
+    query and write goes over HTTP to Oxigraph's server, which nothing else in the session empties.
+    """
+    exe = Path(sys.executable).parent / "oxigraph"
+    ox_port, port = free_port(), free_port()
+    logs = tmp_path_factory.mktemp("remote-live")
+    ox_log, log = (logs / "oxigraph.log").open("w+"), (logs / "server.log").open("w+")
+    oxigraph = subprocess.Popen(
+        [str(exe), "serve", "--location", str(logs / "db"), "--bind", f"127.0.0.1:{ox_port}", "--timeout-s", "60"],
+        stdout=ox_log,
+        stderr=subprocess.STDOUT,
+    )
+    sparql = f"http://127.0.0.1:{ox_port}"
+    env = {
+        **os.environ,
+        "INTEGRATIONSGRAPH_STORE": str(logs / "unused"),
+        "INTEGRATIONSGRAPH_STORE_URL": f"{sparql}/query",
+        "INTEGRATIONSGRAPH_UPDATE_URL": f"{sparql}/update",
+        "INTEGRATIONSGRAPH_WRITE_TOKEN": WRITE_TOKEN,
+    }
+    proc: subprocess.Popen[bytes] | None = None
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(sparql + "/", oxigraph, ox_log, "oxigraph serve")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        _wait_for(f"{base}/health", proc, log, "integrationsgraph serve")
+        yield base
+    finally:
+        for p in (proc, oxigraph):
+            if p is not None:
+                p.terminate()
+                p.wait(timeout=30)
+        ox_log.close()
+        log.close()
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

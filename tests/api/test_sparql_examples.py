@@ -23,6 +23,12 @@ MS = "https://w3id.org/integrationsgraph/id/musterstadt/"
 GRAPH = "https://w3id.org/integrationsgraph/graph/musterstadt"
 
 
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def live_server(request: pytest.FixtureRequest) -> str:
+    """The session's real server on the embedded store, then one on a real Oxigraph server."""
+    return str(request.getfixturevalue("live_server" if request.param == "embedded" else "remote_live_server"))
+
+
 @pytest.fixture(scope="module")
 def turtle() -> rdflib.Graph:
     g = rdflib.Graph()
