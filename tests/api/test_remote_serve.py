@@ -121,3 +121,45 @@ def test_a_server_that_goes_away_is_a_502_in_german(tmp_path: Path) -> None:
         if server.poll() is None:
             server.terminate()
             server.wait(timeout=30)
+
+
+EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+def test_a_query_past_the_limit_is_a_503_and_the_next_query_is_answered(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from graph.config import Settings
+
+    port = _free_port()
+    exe = Path(sys.executable).parent / "oxigraph"
+    server = subprocess.Popen(  # the server's own limit, so it stops working on what we gave up on
+        [str(exe), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}", "--timeout-s", "3"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client() as probe:
+            for _ in range(300):
+                try:
+                    probe.get(f"{base}/", timeout=1)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.05)
+        settings = Settings(
+            store=tmp_path / "unused",
+            store_url=f"{base}/query",
+            update_url=f"{base}/update",
+            datasets=[],
+            query_timeout=1,
+        )
+        with TestClient(create_app(settings)) as client:
+            r = client.get("/sparql", params={"query": EXPLOSIVE})
+            assert r.status_code == 503
+            assert "Zeitlimit" in r.json()["error"]
+            assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
