@@ -148,12 +148,15 @@ class Worker:
             self._frame(time.monotonic() + 60)  # start-up (imports) is not the query's time
             self.ready = True
         data = json.dumps(job).encode()
+        # Mark the snapshot as in use BEFORE the query runs: another request may make a newer snapshot and
+        # collect the old ones meanwhile, and must not delete the folder this worker is reading.
+        self.snapshot = job.get("snapshot") or self.snapshot
         try:
             self.proc.stdin.write(struct.pack(">I", len(data)) + data + struct.pack(">I", 0))
         except BrokenPipeError as exc:
             raise WorkerFailed("Der Abfrage-Prozess ist nicht mehr erreichbar.") from exc
         header, body = self._frame(deadline)
-        self.snapshot = header.get("snapshot")
+        self.snapshot = header.get("snapshot") or self.snapshot
         return header, body
 
     def kill(self) -> None:

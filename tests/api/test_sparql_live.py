@@ -84,7 +84,7 @@ def test_explosive_query_is_stopped_while_others_are_answered(short_server: tupl
     assert ask.status_code == 200 and ask.json()["boolean"] is True
     assert still_running, "the second client was answered while the explosive query ran"
     r = result["r"]
-    assert r.status_code == 503
+    assert r.status_code == 503, r.text
     assert f"nach {TIMEOUT} Sekunden abgebrochen" in r.json()["error"]
     after = children(pid)
     gone = before - after
