@@ -26,6 +26,8 @@ SELECT ?ind ?stichtag ?wert WHERE {
 }
 """
 GAPS = {
+    "feld_ohne_leitziel": "Handlungsfeld ohne Leitziel",
+    "feld_ohne_netzwerk": "Handlungsfeld ohne Netzwerk oder Tandem",
     "leitziel_ohne_handlungsziel": "Leitziel ohne Handlungsziel",
     "handlungsziel_nicht_messbar": "Handlungsziel ohne Indikator (nicht messbar)",
     "handlungsziel_nicht_terminiert": "Handlungsziel ohne Zielvorgabe mit Zieldatum (nicht terminiert)",
@@ -185,7 +187,10 @@ def scorecard(chain: dict[str, Any]) -> dict[str, Any]:
         counts, gaps = _score([lz])
         per_lz.append({**{k: lz[k] for k in ("iri", "label", "code")}, "zaehlung": counts, "luecken": gaps})
     counts, gaps = _score(chain["leitziele"])
-    return {"feld": chain["feld"], "zaehlung": counts, "leitziele": per_lz, "luecken": gaps}
+    # The field's own gaps come first: the same as the shapes' warnings on a Handlungsfeld.
+    own = [_gap("feld_ohne_leitziel", chain["feld"])] if not chain["leitziele"] else []
+    own += [_gap("feld_ohne_netzwerk", chain["feld"])] if not chain["netzwerke"] else []
+    return {"feld": chain["feld"], "zaehlung": counts, "leitziele": per_lz, "luecken": own + gaps}
 
 
 def _score(leitziele: list[dict[str, Any]]) -> tuple[dict[str, int], list[dict[str, Any]]]:

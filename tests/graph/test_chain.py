@@ -77,8 +77,11 @@ def test_scorecard_counts_and_gaps(chain: dict[str, Any]) -> None:
     assert per_lz == {"LZ1.1": 3, "LZ1.2": 0}
 
 
-def test_scorecard_of_a_field_without_goals_is_empty(writer: WritePath) -> None:
+def test_scorecard_of_a_field_without_goals_names_the_field_as_the_gap(writer: WritePath) -> None:
     writer.write(Change(G, add=[q.triple for q in parse_file(PROBE)], replace=True))
     card = scorecard(tree(writer.store, G, ID + "handlungsfeld/wohnen"))
     assert card["zaehlung"]["leitziele"] == 0
-    assert card["luecken"] == []
+    assert [(g["art"], g["iri"]) for g in card["luecken"]] == [
+        ("feld_ohne_leitziel", ID + "handlungsfeld/wohnen"),
+        ("feld_ohne_netzwerk", ID + "handlungsfeld/wohnen"),
+    ]
