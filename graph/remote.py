@@ -20,7 +20,7 @@ import httpx
 import pyoxigraph as ox
 
 from graph.errors import IntegrationsgraphError, InvalidQuery
-from graph.store import Change, QueryResult, Term, update_text
+from graph.store import ApplyByCommit, Change, QueryResult, Term, update_text
 
 if TYPE_CHECKING:
     from graph.config import Settings
@@ -80,7 +80,7 @@ def _triples_of(body: bytes) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(body, ox.RdfFormat.N_TRIPLES)]
 
 
-class RemoteStore:
+class RemoteStore(ApplyByCommit):
     """A SPARQL 1.1 server behind the :class:`graph.store.Store` protocol."""
 
     def __init__(
@@ -252,16 +252,6 @@ class RemoteStore:
 
     def incoming(self, graph: str, nodes: Iterable[ox.NamedNode]) -> list[ox.Triple]:
         return self._around(graph, nodes, "o")
-
-    def apply(
-        self,
-        graph: str,
-        *,
-        add: Iterable[ox.Triple] = (),
-        remove: Iterable[ox.Triple] = (),
-        replace: bool = False,
-    ) -> None:
-        self.commit([Change(graph, list(add), list(remove), replace)])
 
     def commit(self, changes: Sequence[Change]) -> None:
         changes = [c for c in changes if c.add or c.remove or c.replace]

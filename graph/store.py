@@ -132,7 +132,24 @@ def update_text(changes: Sequence[Change]) -> str:
     return " ;\n".join(parts)
 
 
-class EmbeddedStore:
+class ApplyByCommit:
+    """``apply`` for one graph, as a single :class:`Change` handed to the store's own ``commit``."""
+
+    def commit(self, changes: Sequence[Change]) -> None:
+        raise NotImplementedError
+
+    def apply(
+        self,
+        graph: str,
+        *,
+        add: Iterable[ox.Triple] = (),
+        remove: Iterable[ox.Triple] = (),
+        replace: bool = False,
+    ) -> None:
+        self.commit([Change(graph, list(add), list(remove), replace)])
+
+
+class EmbeddedStore(ApplyByCommit):
     """pyoxigraph's RocksDB store in a folder on disk (or in memory when ``path`` is None)."""
 
     def __init__(self, path: Path | None) -> None:
@@ -212,16 +229,6 @@ class EmbeddedStore:
     def incoming(self, graph: str, nodes: Iterable[ox.NamedNode]) -> list[ox.Triple]:
         g = ox.NamedNode(graph)
         return [q.triple for n in nodes for q in self._store.quads_for_pattern(None, None, n, g)]
-
-    def apply(
-        self,
-        graph: str,
-        *,
-        add: Iterable[ox.Triple] = (),
-        remove: Iterable[ox.Triple] = (),
-        replace: bool = False,
-    ) -> None:
-        self.commit([Change(graph, list(add), list(remove), replace)])
 
     def commit(self, changes: Sequence[Change]) -> None:
         changes = [c for c in changes if c.add or c.remove or c.replace]

@@ -12,8 +12,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 import pytest
@@ -56,45 +57,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``integrationsgraph serve`` as a real process on a free loopback port (store in a temp folder).
+class Served(NamedTuple):
+    """A server process the tests started: its address and process id."""
 
-    Shared by the whole session: tests that write through it must only add resources of their own.
-    """
-    port = free_port()
-    store = tmp_path_factory.mktemp("server") / "store"
-    env = {**os.environ, "INTEGRATIONSGRAPH_STORE": str(store), "INTEGRATIONSGRAPH_WRITE_TOKEN": WRITE_TOKEN}
-    log = (tmp_path_factory.mktemp("server-log") / "server.log").open("w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"server exited: {log.read()}")
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server did not come up within 120 s")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+    base: str
+    pid: int
 
 
-def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Any, what: str) -> None:
-    deadline = time.monotonic() + 60
+def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Any, what: str, seconds: float = 120) -> None:
+    """Until ``url`` answers; fail with the process's log when it exits or never answers."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             log.seek(0)
@@ -104,35 +76,80 @@ def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Any, what: str) -> N
             return
         except httpx.HTTPError:
             time.sleep(0.1)
-    pytest.fail(f"{what} did not come up within 60 s")
+    pytest.fail(f"{what} did not come up within {seconds:.0f} s")
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Oxigraph's own SPARQL server (``oxigraph serve`` from the PyPI package) on a free loopback port.
+@contextmanager
+def _process(cmd: list[str], logdir: Path, name: str, ready: str, env: dict[str, str] | None = None) -> Iterator[int]:
+    """Run ``cmd`` (output in ``logdir/name.log``) until ``ready`` answers; yield its pid; stop it afterwards."""
+    logdir.mkdir(parents=True, exist_ok=True)
+    with (logdir / f"{name}.log").open("w+") as log:
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_for(ready, proc, log, name)
+            yield proc.pid
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
-    Yields its base address (``/query``, ``/update``, ``/store``). Session-wide: tests that use it
-    through :func:`remote_store` get it emptied first.
-    """
+
+@contextmanager
+def serve_process(env: dict[str, str], logdir: Path) -> Iterator[Served]:
+    """``integrationsgraph serve`` on a free loopback port, with ``env`` added to the environment."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with _process(cmd, logdir, "serve", f"{base}/health", {**os.environ, **env}) as pid:
+        yield Served(base, pid)
+
+
+@contextmanager
+def oxigraph_process(location: Path, logdir: Path, *options: str) -> Iterator[Served]:
+    """Oxigraph's own SPARQL server (``oxigraph serve`` from the PyPI package) on a free loopback port."""
     exe = Path(sys.executable).parent / "oxigraph"
     if not exe.exists():
         pytest.fail("the oxigraph server is missing: .venv/bin/pip install -e '.[dev]'")
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph") / "db"
-    log = (tmp_path_factory.mktemp("oxigraph-log") / "oxigraph.log").open("w+")
-    proc = subprocess.Popen(
-        [str(exe), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(base + "/", proc, log, "oxigraph serve")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+    cmd = [str(exe), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *options]
+    with _process(cmd, logdir, "oxigraph", base + "/") as pid:
+        yield Served(base, pid)
+
+
+@pytest.fixture(scope="session")
+def start_serve() -> Callable[[dict[str, str], Path], AbstractContextManager[Served]]:
+    """:func:`serve_process` for test modules (they cannot import this file)."""
+    return serve_process
+
+
+@pytest.fixture(scope="session")
+def start_oxigraph() -> Callable[..., AbstractContextManager[Served]]:
+    """:func:`oxigraph_process` for test modules."""
+    return oxigraph_process
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``integrationsgraph serve`` as a real process on a free loopback port (store in a temp folder).
+
+    Shared by the whole session: tests that write through it must only add resources of their own.
+    """
+    folder = tmp_path_factory.mktemp("server")
+    env = {"INTEGRATIONSGRAPH_STORE": str(folder / "store"), "INTEGRATIONSGRAPH_WRITE_TOKEN": WRITE_TOKEN}
+    with serve_process(env, folder) as served:
+        yield served.base
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Oxigraph's own SPARQL server on a free loopback port.
+
+    Yields its base address (``/query``, ``/update``, ``/store``). Session-wide: tests that use it
+    through :func:`remote_store` get it emptied first.
+    """
+    folder = tmp_path_factory.mktemp("oxigraph")
+    with oxigraph_process(folder / "db", folder) as served:
+        yield served.base
 
 
 def empty_oxigraph(base: str) -> None:
@@ -187,42 +204,17 @@ def remote_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
     Like :func:`live_server` (write token ``test-token``; only add resources of your own), but every
     query and write goes over HTTP to Oxigraph's server, which nothing else in the session empties.
     """
-    exe = Path(sys.executable).parent / "oxigraph"
-    ox_port, port = free_port(), free_port()
-    logs = tmp_path_factory.mktemp("remote-live")
-    ox_log, log = (logs / "oxigraph.log").open("w+"), (logs / "server.log").open("w+")
-    oxigraph = subprocess.Popen(
-        [str(exe), "serve", "--location", str(logs / "db"), "--bind", f"127.0.0.1:{ox_port}", "--timeout-s", "60"],
-        stdout=ox_log,
-        stderr=subprocess.STDOUT,
-    )
-    sparql = f"http://127.0.0.1:{ox_port}"
-    env = {
-        **os.environ,
-        "INTEGRATIONSGRAPH_STORE": str(logs / "unused"),
-        "INTEGRATIONSGRAPH_STORE_URL": f"{sparql}/query",
-        "INTEGRATIONSGRAPH_UPDATE_URL": f"{sparql}/update",
-        "INTEGRATIONSGRAPH_WRITE_TOKEN": WRITE_TOKEN,
-    }
-    proc: subprocess.Popen[bytes] | None = None
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(sparql + "/", oxigraph, ox_log, "oxigraph serve")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        _wait_for(f"{base}/health", proc, log, "integrationsgraph serve")
-        yield base
-    finally:
-        for p in (proc, oxigraph):
-            if p is not None:
-                p.terminate()
-                p.wait(timeout=30)
-        ox_log.close()
-        log.close()
+    folder = tmp_path_factory.mktemp("remote-live")
+    with oxigraph_process(folder / "db", folder, "--timeout-s", "60") as oxigraph:
+        sparql = oxigraph.base
+        env = {
+            "INTEGRATIONSGRAPH_STORE": str(folder / "unused"),
+            "INTEGRATIONSGRAPH_STORE_URL": f"{sparql}/query",
+            "INTEGRATIONSGRAPH_UPDATE_URL": f"{sparql}/update",
+            "INTEGRATIONSGRAPH_WRITE_TOKEN": WRITE_TOKEN,
+        }
+        with serve_process(env, folder) as served:
+            yield served.base
 
 
 CHROMIUM_ARGS = [

@@ -4,13 +4,11 @@ the work (a server process of its own with a 2-second limit) while another clien
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -29,40 +27,18 @@ def children(pid: int) -> set[int]:
 
 
 @pytest.fixture(scope="module")
-def short_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+def short_server(
+    tmp_path_factory: pytest.TempPathFactory, start_serve: Callable[..., AbstractContextManager[Any]]
+) -> Iterator[tuple[str, int]]:
     """A server with a 2-second query limit and only the ontology and shapes loaded."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
+    folder = tmp_path_factory.mktemp("short")
     env = {
-        **os.environ,
-        "INTEGRATIONSGRAPH_STORE": str(tmp_path_factory.mktemp("short") / "store"),
+        "INTEGRATIONSGRAPH_STORE": str(folder / "store"),
         "INTEGRATIONSGRAPH_DATASETS": "[]",
         "INTEGRATIONSGRAPH_QUERY_TIMEOUT": str(TIMEOUT),
     }
-    log = (tmp_path_factory.mktemp("short-log") / "server.log").open("w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"server exited: {log.read()}")
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                threading.Event().wait(0.2)
-        yield base, proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+    with start_serve(env, folder) as served:
+        yield served.base, served.pid
 
 
 def test_explosive_query_is_stopped_while_others_are_answered(short_server: tuple[str, int]) -> None:
