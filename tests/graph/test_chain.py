@@ -10,12 +10,18 @@ import pytest
 from graph.chain import scorecard, tree
 from graph.config import graph_iri
 from graph.rdfio import parse_file
-from graph.store import Change
+from graph.store import Change, Store
 from graph.write import WritePath
 
 PROBE = Path(__file__).parents[1] / "data" / "resources" / "probe.ttl"
 ID = "https://w3id.org/integrationsgraph/id/probe/"
 G = graph_iri("probe")
+
+
+@pytest.fixture
+def store(backend: Store) -> Store:
+    """Every test here runs on the embedded store and on a real Oxigraph server (``backend``)."""
+    return backend
 
 
 @pytest.fixture

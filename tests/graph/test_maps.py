@@ -19,7 +19,7 @@ from graph.config import ROOT, graph_iri
 from graph.maps import TYPE_STYLE, actor_map, actor_table, chain_map, field_map
 from graph.network import field_chain, knowledge_graph, scope
 from graph.rdfio import parse_file
-from graph.store import EmbeddedStore
+from graph.store import EmbeddedStore, Store
 from graph.vis import BROWSER_LAYOUT_LIMIT, render, server_layout
 
 DATA = Path(__file__).parents[1] / "data" / "analysis"
@@ -81,12 +81,18 @@ def page_data(html: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def kleinstadt(store: EmbeddedStore) -> tuple[EmbeddedStore, nx.Graph]:
+def store(backend: Store) -> Store:
+    """Every test here runs on the embedded store and on a real Oxigraph server (``backend``)."""
+    return backend
+
+
+@pytest.fixture
+def kleinstadt(store: Store) -> tuple[Store, nx.Graph]:
     store.apply(graph_iri("kleinstadt"), add=[q.triple for q in parse_file(DATA / "kleinstadt.ttl")])
     return store, knowledge_graph(store, scope(store, "kleinstadt"))
 
 
-def test_actor_map_sizes_by_pagerank_and_colours_by_type(kleinstadt: tuple[EmbeddedStore, nx.Graph]) -> None:
+def test_actor_map_sizes_by_pagerank_and_colours_by_type(kleinstadt: tuple[Store, nx.Graph]) -> None:
     _store, k = kleinstadt
     result = analyse(k)
     m = actor_map(k, result, base_iri=BASE)
@@ -110,7 +116,7 @@ def test_actor_map_sizes_by_pagerank_and_colours_by_type(kleinstadt: tuple[Embed
     assert {x["key"] for x in m.legend} == {"kommune", "einheit", "organisation", "netzwerk", "politisches-gremium"}
 
 
-def test_actor_map_filters_on_the_server(kleinstadt: tuple[EmbeddedStore, nx.Graph]) -> None:
+def test_actor_map_filters_on_the_server(kleinstadt: tuple[Store, nx.Graph]) -> None:
     _store, k = kleinstadt
     result = analyse(k)
     top = actor_map(k, result, top=3)
@@ -123,7 +129,7 @@ def test_actor_map_filters_on_the_server(kleinstadt: tuple[EmbeddedStore, nx.Gra
 
 
 def test_an_actor_map_without_top_is_capped(
-    kleinstadt: tuple[EmbeddedStore, nx.Graph], monkeypatch: pytest.MonkeyPatch
+    kleinstadt: tuple[Store, nx.Graph], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import graph.maps
 
@@ -135,7 +141,7 @@ def test_an_actor_map_without_top_is_capped(
     assert len(actor_map(k, analyse(k), top=5).nodes) == 5  # an explicit top wins
 
 
-def test_the_table_holds_the_same_nodes_and_edges(kleinstadt: tuple[EmbeddedStore, nx.Graph]) -> None:
+def test_the_table_holds_the_same_nodes_and_edges(kleinstadt: tuple[Store, nx.Graph]) -> None:
     _store, k = kleinstadt
     result = analyse(k)
     m = actor_map(k, result, base_iri=BASE)
@@ -146,7 +152,7 @@ def test_the_table_holds_the_same_nodes_and_edges(kleinstadt: tuple[EmbeddedStor
     assert rows[0]["label"] == "Stadt Kleinstadt (fiktiv)" and rows[0]["zwischenzentralitaet"] == 0.2
 
 
-def test_field_and_chain_maps_mark_gaps(kleinstadt: tuple[EmbeddedStore, nx.Graph]) -> None:
+def test_field_and_chain_maps_mark_gaps(kleinstadt: tuple[Store, nx.Graph]) -> None:
     store, k = kleinstadt
     result = analyse(k)
     fm = field_map(k, result, base_iri=BASE)
@@ -211,7 +217,7 @@ def test_large_layouts_go_group_by_group_and_are_repeatable() -> None:
 
 
 def test_a_served_page_loads_vis_network_from_the_app_and_nothing_from_outside(
-    kleinstadt: tuple[EmbeddedStore, nx.Graph],
+    kleinstadt: tuple[Store, nx.Graph],
 ) -> None:
     _store, k = kleinstadt
     m = actor_map(k, analyse(k), base_iri=BASE)
@@ -222,7 +228,7 @@ def test_a_served_page_loads_vis_network_from_the_app_and_nothing_from_outside(
     assert len(page_data(html)["nodes"]) == 7
 
 
-def test_labels_cannot_break_out_of_the_page(kleinstadt: tuple[EmbeddedStore, nx.Graph]) -> None:
+def test_labels_cannot_break_out_of_the_page(kleinstadt: tuple[Store, nx.Graph]) -> None:
     _store, k = kleinstadt
     k.nodes[ID + "akteur/verein"]["label"] = "</script><script>alert(1)</script>"
     html = render(actor_map(k, analyse(k)))

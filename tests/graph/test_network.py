@@ -27,7 +27,7 @@ from graph.network import (
     scope,
 )
 from graph.rdfio import parse_file
-from graph.store import EmbeddedStore
+from graph.store import Store
 
 DATA = Path(__file__).parents[1] / "data" / "analysis"
 ID = "https://w3id.org/integrationsgraph/id/kleinstadt/"
@@ -43,25 +43,31 @@ M1, M2, M3 = ID + "massnahme/m1", ID + "massnahme/m2", ID + "massnahme/m3"
 
 
 @pytest.fixture
-def loaded(store: EmbeddedStore) -> EmbeddedStore:
+def store(backend: Store) -> Store:
+    """Every test here runs on the embedded store and on a real Oxigraph server (``backend``)."""
+    return backend
+
+
+@pytest.fixture
+def loaded(store: Store) -> Store:
     for name in ("kleinstadt", "zweitstadt"):
         store.apply(graph_iri(name), add=[q.triple for q in parse_file(DATA / f"{name}.ttl")])
     return store
 
 
 @pytest.fixture
-def k(loaded: EmbeddedStore) -> nx.Graph:
+def k(loaded: Store) -> nx.Graph:
     return knowledge_graph(loaded, scope(loaded, "kleinstadt"))
 
 
-def test_scope_names_one_dataset_all_or_fails(loaded: EmbeddedStore) -> None:
+def test_scope_names_one_dataset_all_or_fails(loaded: Store) -> None:
     assert scope(loaded, "kleinstadt") == [graph_iri("kleinstadt")]
     assert scope(loaded, None) == [graph_iri("kleinstadt"), graph_iri("zweitstadt")]
     with pytest.raises(NotFound, match="vorhanden: kleinstadt, zweitstadt"):
         scope(loaded, "gibtesnicht")
 
 
-def test_derived_graphs_are_not_datasets(loaded: EmbeddedStore) -> None:
+def test_derived_graphs_are_not_datasets(loaded: Store) -> None:
     loaded.apply(graph_iri("kleinstadt/metriken"), add=[next(iter(loaded.triples(graph_iri("kleinstadt"))))])
     assert analysis_graphs(loaded) == [graph_iri("kleinstadt"), graph_iri("zweitstadt")]
 
@@ -162,13 +168,13 @@ def test_analysis_of_the_fixture_matches_the_hand_computed_values(k: nx.Graph) -
     assert sprache.verbunden == [{"iri": F2, "label": "Arbeit (fiktiv)", "akteure": 2, "massnahmen": 0}]
 
 
-def test_all_datasets_together_keep_their_actors_apart(loaded: EmbeddedStore) -> None:
+def test_all_datasets_together_keep_their_actors_apart(loaded: Store) -> None:
     k = knowledge_graph(loaded, scope(loaded, None))
     assert len(nodes_of(k, "akteur")) == 9
     assert {k.nodes[a]["dataset"] for a in nodes_of(k, "akteur")} == {"kleinstadt", "zweitstadt"}
 
 
-def test_find_field_by_notation_or_slug_and_ambiguity(loaded: EmbeddedStore, k: nx.Graph) -> None:
+def test_find_field_by_notation_or_slug_and_ambiguity(loaded: Store, k: nx.Graph) -> None:
     assert find_field(k, "HF2") == F2 and find_field(k, "hf2") == F2 and find_field(k, "arbeit") == F2
     with pytest.raises(NotFound):
         find_field(k, "HF9")
@@ -177,7 +183,7 @@ def test_find_field_by_notation_or_slug_and_ambiguity(loaded: EmbeddedStore, k: 
         find_field(both, "HF1")
 
 
-def test_field_chain_marks_the_gaps(loaded: EmbeddedStore) -> None:
+def test_field_chain_marks_the_gaps(loaded: Store) -> None:
     tree = field_chain(loaded, [graph_iri("kleinstadt")], F2, "HF2 Arbeit")
     levels = {n: (d["ebene"], d["luecken"]) for n, d in tree.nodes(data=True)}
     assert levels == {
@@ -195,7 +201,7 @@ def test_field_chain_marks_the_gaps(loaded: EmbeddedStore) -> None:
     }
 
 
-def test_field_chain_hangs_direct_measures_from_the_field_and_flags_an_empty_field(loaded: EmbeddedStore) -> None:
+def test_field_chain_hangs_direct_measures_from_the_field_and_flags_an_empty_field(loaded: Store) -> None:
     tree = field_chain(loaded, [graph_iri("kleinstadt")], F1)
     assert set(tree.successors(F1)) == {ID + "leitziel/lz1", M3}
     assert tree.nodes[ID + "handlungsziel/hz1"]["indikatoren"] == 1
