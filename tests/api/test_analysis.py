@@ -1,9 +1,10 @@
-"""``/api/analysis/…`` in-process, on the fictional Kleinstadt and Zweitstadt (tests/data/analysis/)."""
+"""``/api/analysis/…`` in-process on both backends, on the fictional Kleinstadt and Zweitstadt (tests/data/)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -12,25 +13,24 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from graph.config import Settings, graph_iri
 from graph.rdfio import parse_file
-from graph.store import EmbeddedStore
 
 DATA = Path(__file__).parents[1] / "data" / "analysis"
 ID = "https://w3id.org/integrationsgraph/id/kleinstadt/"
 
 
-def fixture_store(path: Path) -> Path:
-    store = EmbeddedStore(path)
-    for name in ("kleinstadt", "zweitstadt"):
-        store.apply(graph_iri(name), add=[q.triple for q in parse_file(DATA / f"{name}.ttl")])
-    store.close()
-    return path
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    path = fixture_store(tmp_path_factory.mktemp("analysis") / "store")
-    settings = Settings(store=path, datasets=[], write_token="test-token")
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def client(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    backend_settings: Callable[[str], dict[str, Any]],
+) -> Iterator[TestClient]:
+    """The app on the embedded store and on a real Oxigraph server, the fixtures loaded into it after start-up."""
+    path = tmp_path_factory.mktemp("analysis") / "store"
+    settings = Settings(store=path, datasets=[], write_token="test-token", **backend_settings(request.param))
     with TestClient(create_app(settings)) as c:
+        store = c.app.state.ctx.store  # type: ignore[attr-defined]
+        for name in ("kleinstadt", "zweitstadt"):
+            store.apply(graph_iri(name), add=[q.triple for q in parse_file(DATA / f"{name}.ttl")])
         yield c
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,21 +17,24 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from graph.config import ROOT, Settings, graph_iri
 from graph.rdfio import parse_file
-from graph.store import EmbeddedStore
 
 DATA = Path(__file__).parents[1] / "data" / "analysis"
 ARTIFACTS = ROOT / "test-artifacts"
 URL = re.compile(r"https?://[^\s\"'<>()\\]+")
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def client(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    backend_settings: Callable[[str], dict[str, Any]],
+) -> Iterator[TestClient]:
+    """The app on the embedded store and on a real Oxigraph server, the fixtures loaded into it after start-up."""
     path = tmp_path_factory.mktemp("maps") / "store"
-    store = EmbeddedStore(path)
-    for name in ("kleinstadt", "zweitstadt"):
-        store.apply(graph_iri(name), add=[q.triple for q in parse_file(DATA / f"{name}.ttl")])
-    store.close()
-    with TestClient(create_app(Settings(store=path, datasets=[]))) as c:
+    with TestClient(create_app(Settings(store=path, datasets=[], **backend_settings(request.param)))) as c:
+        store = c.app.state.ctx.store  # type: ignore[attr-defined]
+        for name in ("kleinstadt", "zweitstadt"):
+            store.apply(graph_iri(name), add=[q.triple for q in parse_file(DATA / f"{name}.ttl")])
         yield c
 
 
