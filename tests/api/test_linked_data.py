@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -18,9 +19,16 @@ FIELD = "/id/rheine/handlungsfeld/sprachfoerderung"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(store=tmp_path_factory.mktemp("ld") / "store", write_token="test-token")
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def client(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    backend_settings: Callable[[str], dict[str, Any]],
+) -> Iterator[TestClient]:
+    """The app on the embedded store and on a real Oxigraph server (Rheine and Musterstadt loaded on start-up)."""
+    settings = Settings(
+        store=tmp_path_factory.mktemp("ld") / "store", write_token="test-token", **backend_settings(request.param)
+    )
     with TestClient(create_app(settings)) as c:
         yield c
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -30,9 +31,16 @@ ERIKA = "https://w3id.org/integrationsgraph/id/musterstadt/person/integrationsbe
 NEEDLES = ["Erika Mustermann", "erika.mustermann@musterstadt.example", ERIKA]
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(store=tmp_path_factory.mktemp("publish-api") / "store", catalog_page_size=1)
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def client(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    backend_settings: Callable[[str], dict[str, Any]],
+) -> Iterator[TestClient]:
+    """The app on the embedded store and on a real Oxigraph server (Rheine and Musterstadt loaded on start-up)."""
+    settings = Settings(
+        store=tmp_path_factory.mktemp("publish-api") / "store", catalog_page_size=1, **backend_settings(request.param)
+    )
     with TestClient(create_app(settings)) as c:
         yield c
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -21,13 +22,23 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOKEN = {"Authorization": "Bearer test-token"}
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def client(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    backend_settings: Callable[[str], dict[str, Any]],
+) -> Iterator[TestClient]:
+    """The app on the embedded store and on a real Oxigraph server (no dataset loaded on start-up)."""
     sys.path.insert(0, str(DATA))
     make_bad = import_module("make_bad")
     if not (DATA / make_bad.BIG).exists():
         make_bad.make(DATA)
-    settings = Settings(store=tmp_path_factory.mktemp("api-sheets") / "store", write_token="test-token", datasets=[])
+    settings = Settings(
+        store=tmp_path_factory.mktemp("api-sheets") / "store",
+        write_token="test-token",
+        datasets=[],
+        **backend_settings(request.param),
+    )
     with TestClient(create_app(settings)) as c:
         yield c
 
