@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph.errors import IntegrationsgraphError, InvalidQuery, NotFound, ParseError, ValidationFailed
 from graph.remote import RemoteStoreError, RemoteTimeout
 from graph.store import StoreLocked
+from graph.write import WriteBusy
 
 
 def error_body(status: int, error: str, errors: list[Any] | None = None) -> dict[str, Any]:
@@ -30,6 +31,7 @@ STATUS = {
     ParseError: 400,
     ValidationFailed: 422,
     StoreLocked: 503,
+    WriteBusy: 503,  # other processes kept committing first; try again
     RemoteTimeout: 504,  # the SPARQL server (INTEGRATIONSGRAPH_STORE_URL) did not answer in time
     RemoteStoreError: 502,  # … is unreachable or answered with an error
 }

@@ -57,3 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(maps_routes.router)
     app.include_router(publish_routes.router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app on settings from the environment: what each worker of ``serve --workers N`` builds."""
+    return create_app(Settings())

@@ -5,6 +5,7 @@ Human-readable output by default, ``--format`` for scripts, exit code 0 only on 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,14 @@ def main() -> None:
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-def serve(store_path: Path | None, host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="API processes; more than one needs a SPARQL server (INTEGRATIONSGRAPH_STORE_URL).",
+)
+def serve(store_path: Path | None, host: str, port: int, workers: int) -> None:
     """Start the web service (loads Rheine and Musterstadt on first start).
 
     The store is the embedded one, or the SPARQL server at INTEGRATIONSGRAPH_STORE_URL when that is set.
@@ -59,8 +67,20 @@ def serve(store_path: Path | None, host: str, port: int) -> None:
 
     settings = settings_for(store_path)
     where = f"SPARQL-Server {settings.store_url}" if settings.store_url else f"Speicher {settings.store}"
-    click.echo(f"integrationsgraph: {where}, http://{host}:{port}/", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    click.echo(f"integrationsgraph: {where}, http://{host}:{port}/, {workers} Prozess(e)", err=True)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    if not settings.store_url:
+        fail(
+            "Mehrere API-Prozesse (--workers) brauchen einen SPARQL-Server: der eingebettete Speicher lässt sich "
+            "nur von einem Prozess öffnen. Bitte INTEGRATIONSGRAPH_STORE_URL setzen oder --workers 1."
+        )
+    with opened(settings):
+        pass  # the system graphs and datasets are loaded once here, not by every worker at the same time
+    if store_path is not None:
+        os.environ["INTEGRATIONSGRAPH_STORE"] = str(store_path)  # the workers read their settings from here
+    uvicorn.run("api.main:app_from_environment", factory=True, workers=workers, host=host, port=port, log_level="info")
 
 
 @main.command()

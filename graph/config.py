@@ -175,6 +175,8 @@ def graph_iri(name: str) -> str:
 
 ONTOLOGY_GRAPH = graph_iri("ontology")
 SHAPES_GRAPH = graph_iri("shapes")
+SYSTEM_GRAPH = graph_iri("system")
+"""Bookkeeping of the store itself (the revision that several API processes on one SPARQL server compare)."""
 
 
 def settings_markdown() -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from graph.config import GRAPH_BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH, Settings, graph_iri
+from graph.config import GRAPH_BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH, SYSTEM_GRAPH, Settings, graph_iri
 from graph.errors import ParseError, ValidationFailed
 from graph.privacy import WithCompanions, is_private_graph
 from graph.rdfio import DATASET_FORMATS, parse_file, rdf_files, rdf_format, rdflib_graph
@@ -19,7 +19,7 @@ from graph.store import Change, Store
 from graph.validate import Report, Shapes, validate
 from graph.write import WritePath
 
-SYSTEM_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH}
+SYSTEM_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH, SYSTEM_GRAPH}
 
 
 @dataclass

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from graph.config import GRAPH_BASE, ONTOLOGY_NS, Settings
+from graph.config import GRAPH_BASE, ONTOLOGY_NS, SYSTEM_GRAPH, Settings
 from graph.store import Change, Store
 
 PRIVATE_SUFFIX = "/privat"
-SYSTEM_NAMES = {"ontology", "shapes"}
+SYSTEM_NAMES = {"ontology", "shapes", "system"}
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 FOAF_PERSON = ox.NamedNode("http://xmlns.com/foaf/0.1/Person")
 OEFFENTLICH = ox.NamedNode(f"{ONTOLOGY_NS}oeffentlich")
@@ -70,8 +70,8 @@ def has_companion(graph: str) -> bool:
 
 
 def public_graphs(store: Store) -> list[str]:
-    """Every named graph the public may read (all but the private companions): the public default dataset."""
-    return [g for g in store.graphs() if not is_private_graph(g)]
+    """Every named graph the public may read (all but the private companions and the store's bookkeeping)."""
+    return [g for g in store.graphs() if not is_private_graph(g) and g != SYSTEM_GRAPH]
 
 
 def _is_true(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> bool:

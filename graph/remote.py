@@ -13,14 +13,28 @@ it (``store_union_parameter``); servers without it must be set up so (Fuseki: ``
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pyoxigraph as ox
 
+from graph.config import SYSTEM_GRAPH
 from graph.errors import IntegrationsgraphError, InvalidQuery
-from graph.store import ApplyByCommit, Change, QueryResult, Term, update_text
+from graph.store import (
+    COMMIT_MARK,
+    DCT_IDENTIFIER,
+    REVISION,
+    ApplyByCommit,
+    Change,
+    QueryResult,
+    StoreConflict,
+    Term,
+    bump_text,
+    guarded_update_text,
+    update_text,
+)
 
 if TYPE_CHECKING:
     from graph.config import Settings
@@ -223,12 +237,16 @@ class RemoteStore(ApplyByCommit):
         raise RemoteStoreError(f"Unerwartetes Antwortformat des SPARQL-Servers: {kind or 'keines'}.")
 
     def graphs(self) -> list[str]:
+        """The named graphs, without the store's own bookkeeping (:data:`graph.config.SYSTEM_GRAPH`)."""
         rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-        return sorted(g.value for row in rows if isinstance(g := row["g"], ox.NamedNode))
+        return sorted(g.value for row in rows if isinstance(g := row["g"], ox.NamedNode) and g.value != SYSTEM_GRAPH)
 
     def count(self, graph: str | None = None) -> int:
         """Triples in one named graph, or quads in all named graphs (the unnamed default graph is not counted)."""
-        where = f"GRAPH {_graph(graph)} {{ ?s ?p ?o }}" if graph is not None else "GRAPH ?g { ?s ?p ?o }"
+        if graph is not None:
+            where = f"GRAPH {_graph(graph)} {{ ?s ?p ?o }}"
+        else:
+            where = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {_graph(SYSTEM_GRAPH)})"
         for row in self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"):
             n = row["n"]
             assert isinstance(n, ox.Literal)
@@ -253,15 +271,41 @@ class RemoteStore(ApplyByCommit):
     def incoming(self, graph: str, nodes: Iterable[ox.NamedNode]) -> list[ox.Triple]:
         return self._around(graph, nodes, "o")
 
-    def commit(self, changes: Sequence[Change]) -> None:
+    def revision(self) -> str:
+        """The revision in the system graph (``""`` before the first commit through this application)."""
+        rows = self._select(
+            f"SELECT ?r WHERE {{ GRAPH {_graph(SYSTEM_GRAPH)} {{ {REVISION} {DCT_IDENTIFIER} ?r }} }} "
+            "ORDER BY ?r LIMIT 1"
+        )
+        for row in rows:
+            r = row["r"]
+            return r.value if isinstance(r, ox.Literal) else ""
+        return ""
+
+    def commit(self, changes: Sequence[Change], *, expect: str | None = None) -> None:
+        """One update; with ``expect`` it lands only if the revision is still ``expect`` (else StoreConflict).
+
+        Several API processes (``serve --workers N``, or several machines) share the server: each validates
+        against the revision it read and commits conditionally, so no write is lost or made twice.
+        """
         changes = [c for c in changes if c.add or c.remove or c.replace]
-        if changes:
-            self._update(update_text(changes))
+        new = uuid.uuid4().hex
+        if expect is None:
+            self._update(" ;\n".join(p for p in (update_text(changes), bump_text(new)) if p))
+            return
+        self._update(guarded_update_text(changes, expect, new))
+        mark = f"GRAPH {_graph(SYSTEM_GRAPH)} {{ {COMMIT_MARK} {DCT_IDENTIFIER} {ox.Literal(new)} }}"
+        _kind, body = self._raw_query(f"ASK {{ {mark} }}", [])
+        landed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+        if not (isinstance(landed, ox.QueryBoolean) and bool(landed)):
+            raise StoreConflict("Ein anderer Prozess hat den Speicher inzwischen geändert; nichts wurde geschrieben.")
+        created = [f"CREATE SILENT GRAPH {_graph(c.graph)}" for c in changes if c.replace and not c.add]
+        self._update(" ;\n".join([f"DELETE DATA {{ {mark} }}", *created]))
 
     def drop(self, graph: str) -> bool:
         if graph not in self.graphs():
             return False
-        self._update(f"DROP SILENT GRAPH {_graph(graph)}")
+        self._update(f"DROP SILENT GRAPH {_graph(graph)} ;\n{bump_text(uuid.uuid4().hex)}")
         return True
 
     def close(self) -> None:

@@ -7,6 +7,7 @@ implementation over a remote SPARQL 1.1 server fits the same protocol. Terms are
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from graph.config import SYSTEM_GRAPH
 from graph.errors import IntegrationsgraphError, InvalidQuery
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -32,6 +34,17 @@ class Change:
 
 class StoreLocked(IntegrationsgraphError):
     """The on-disk store is open in another process."""
+
+
+class StoreConflict(IntegrationsgraphError):
+    """Another writer changed the store since the revision a commit expected; nothing was written."""
+
+
+DCT_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
+REVISION = ox.NamedNode(SYSTEM_GRAPH + "#revision")
+"""``REVISION dct:identifier "…"`` in :data:`SYSTEM_GRAPH`: a fresh value after every commit."""
+COMMIT_MARK = ox.NamedNode(SYSTEM_GRAPH + "#commit")
+"""``COMMIT_MARK dct:identifier "…"``: left by a conditional commit so its writer can tell it landed."""
 
 
 class Store(Protocol):
@@ -86,8 +99,16 @@ class Store(Protocol):
         """
         ...
 
-    def commit(self, changes: Sequence[Change]) -> None:
-        """Apply changes to several graphs in one transaction (a graph and its private companion, say)."""
+    def commit(self, changes: Sequence[Change], *, expect: str | None = None) -> None:
+        """Apply changes to several graphs in one transaction (a graph and its private companion, say).
+
+        With ``expect`` (a value :meth:`revision` gave) the commit lands only if no other writer committed
+        since; otherwise it writes nothing and raises :class:`StoreConflict`.
+        """
+        ...
+
+    def revision(self) -> str:
+        """The store's current revision: it changes with every commit, in whatever process makes it."""
         ...
 
     def drop(self, graph: str) -> bool:
@@ -121,21 +142,69 @@ def update_text(changes: Sequence[Change]) -> str:
             parts.append(f"DROP SILENT GRAPH {_nt(g)}")
             parts.append(f"CREATE SILENT GRAPH {_nt(g)}")
         elif c.remove:
-            if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in c.remove):
-                raise IntegrationsgraphError(
-                    "Tripel mit leeren Knoten (blank nodes) lassen sich nur durch Ersetzen des ganzen Graphen "
-                    "entfernen."
-                )
+            _no_blank_removal(c.remove)
             parts.append(f"DELETE DATA {{ {_data_block(g, c.remove)} }}")
         if c.add:
             parts.append(f"INSERT DATA {{ {_data_block(g, c.add)} }}")
     return " ;\n".join(parts)
 
 
+def guarded_update_text(changes: Sequence[Change], expect: str, new: str) -> str:
+    """ONE SPARQL update that makes ``changes`` and moves the revision from ``expect`` to ``new`` — or, when the
+    revision is no longer ``expect``, does nothing at all.
+
+    Every operation carries the same ``WHERE`` condition on the revision; a request is one transaction, so
+    they all see the revision as it was before the last operation moves it. The commit mark ``new`` shows
+    afterwards whether it landed (see :class:`graph.remote.RemoteStore`).
+    """
+    system = ox.NamedNode(SYSTEM_GRAPH)
+    if expect:
+        condition = f"GRAPH {_nt(system)} {{ {_nt(REVISION)} {_nt(DCT_IDENTIFIER)} {_nt(ox.Literal(expect))} }}"
+    else:  # no revision yet: the first guarded commit on this store
+        condition = f"FILTER NOT EXISTS {{ GRAPH {_nt(system)} {{ {_nt(REVISION)} {_nt(DCT_IDENTIFIER)} ?any }} }}"
+    parts = []
+    for c in changes:
+        g = ox.NamedNode(c.graph)
+        if c.replace:
+            every = f"GRAPH {_nt(g)} {{ ?s ?p ?o }}"
+            parts.append(f"DELETE {{ {every} }} WHERE {{ {condition} {every} }}")
+            # (an empty replace cannot create its graph conditionally: the caller creates it once this landed)
+        elif c.remove:
+            _no_blank_removal(c.remove)
+            parts.append(f"DELETE {{ {_data_block(g, c.remove)} }} WHERE {{ {condition} }}")
+        if c.add:
+            parts.append(f"INSERT {{ {_data_block(g, c.add)} }} WHERE {{ {condition} }}")
+    stamp = ox.Literal(new)
+    parts.append(
+        f"DELETE {{ GRAPH {_nt(system)} {{ {_nt(REVISION)} {_nt(DCT_IDENTIFIER)} ?old }} }} "
+        f"INSERT {{ GRAPH {_nt(system)} {{ {_nt(REVISION)} {_nt(DCT_IDENTIFIER)} {_nt(stamp)} . "
+        f"{_nt(COMMIT_MARK)} {_nt(DCT_IDENTIFIER)} {_nt(stamp)} }} }} "
+        f"WHERE {{ {condition} OPTIONAL {{ GRAPH {_nt(system)} {{ {_nt(REVISION)} {_nt(DCT_IDENTIFIER)} ?old }} }} }}"
+    )
+    return " ;\n".join(parts)
+
+
+def bump_text(new: str) -> str:
+    """An update that sets the revision to ``new`` whatever it was (appended to unguarded commits)."""
+    system = _nt(ox.NamedNode(SYSTEM_GRAPH))
+    rev = f"{_nt(REVISION)} {_nt(DCT_IDENTIFIER)}"
+    return (
+        f"DELETE {{ GRAPH {system} {{ {rev} ?old }} }} WHERE {{ GRAPH {system} {{ {rev} ?old }} }} ;\n"
+        f"INSERT DATA {{ GRAPH {system} {{ {rev} {_nt(ox.Literal(new))} }} }}"
+    )
+
+
+def _no_blank_removal(triples: Sequence[ox.Triple]) -> None:
+    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        raise IntegrationsgraphError(
+            "Tripel mit leeren Knoten (blank nodes) lassen sich nur durch Ersetzen des ganzen Graphen entfernen."
+        )
+
+
 class ApplyByCommit:
     """``apply`` for one graph, as a single :class:`Change` handed to the store's own ``commit``."""
 
-    def commit(self, changes: Sequence[Change]) -> None:
+    def commit(self, changes: Sequence[Change], *, expect: str | None = None) -> None:
         raise NotImplementedError
 
     def apply(
@@ -154,6 +223,9 @@ class EmbeddedStore(ApplyByCommit):
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
+        # Only this process can open the store (RocksDB's lock), so the revision can live in memory.
+        self._revision = 0
+        self._commit_lock = threading.Lock()
         if path is None:
             self._store = ox.Store()
         else:
@@ -230,7 +302,17 @@ class EmbeddedStore(ApplyByCommit):
         g = ox.NamedNode(graph)
         return [q.triple for n in nodes for q in self._store.quads_for_pattern(None, None, n, g)]
 
-    def commit(self, changes: Sequence[Change]) -> None:
+    def revision(self) -> str:
+        return str(self._revision)
+
+    def commit(self, changes: Sequence[Change], *, expect: str | None = None) -> None:
+        with self._commit_lock:
+            if expect is not None and expect != str(self._revision):
+                raise StoreConflict("Der Speicher wurde inzwischen geändert; nichts wurde geschrieben.")
+            self._commit(changes)
+            self._revision += 1
+
+    def _commit(self, changes: Sequence[Change]) -> None:
         changes = [c for c in changes if c.add or c.remove or c.replace]
         if not changes:
             return
@@ -246,7 +328,9 @@ class EmbeddedStore(ApplyByCommit):
         g = ox.NamedNode(graph)
         if not self._store.contains_named_graph(g):
             return False
-        self._store.remove_graph(g)
+        with self._commit_lock:
+            self._store.remove_graph(g)
+            self._revision += 1
         return True
 
     def close(self) -> None:

@@ -152,7 +152,8 @@ def _local(store: Store) -> ox.Store:
     """The pyoxigraph store to compute the delta on: the embedded one, or a copy of a remote store's graphs.
 
     The copy costs one request per graph (what the embedded path costs in memory anyway: ``delta`` copies).
-    With several API processes on one server the copy can be stale; that is not guarded yet (issue 8).
+    It is made inside the write path's transaction, so a copy made stale by another process's commit is
+    thrown away and made again.
     """
     if isinstance(store, EmbeddedStore):
         return store.native
@@ -175,10 +176,17 @@ def apply_update(
     """Run a SPARQL update through the write path: all of it or nothing (ValidationFailed on Violations)."""
     store = writer.store
     prepared = prepare(text, using, using_named, store.graphs())
-    # The write lock is held from the copy to the commit, so no other write slips in between.
+    # The delta is computed inside the write path's transaction: from the revision it read to the commit no
+    # other write slips in (this process holds the lock; another process's commit makes it start over).
+    deltas: list[Delta] = []
+
+    def build() -> list[Change]:
+        deltas[:] = [delta(_local(store), prepared, base_iri)]
+        return deltas[0].changes
+
     with writer.lock:
-        d = delta(_local(store), prepared, base_iri)
-        report = writer.write_all(d.changes)
+        report = writer.transact(build)
+        d = deltas[0]
         for g in d.dropped:
             if store.count(g) == 0:
                 store.drop(g)

@@ -4,20 +4,27 @@ Every door (files, REST, SPARQL Update, Graph Store Protocol, spreadsheets) ends
 one named graph is validated on the nodes it touches and the nodes those reach (three steps out, one
 step in), so a write costs O(change), not O(graph). A change that replaces a whole graph is
 validated whole. A rejected change raises :class:`ValidationFailed` and writes nothing.
+
+Several processes may write to one SPARQL server (``serve --workers N``). Each write reads the store's
+revision first, builds and validates the change on what it reads, and commits only if the revision is
+unchanged; otherwise it starts over on the new state (optimistic concurrency), so nothing is lost,
+written twice, or validated against a state that no longer holds.
 """
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 import rdflib
 
-from graph.errors import ValidationFailed
+from graph.errors import IntegrationsgraphError, ValidationFailed
 from graph.privacy import Privacy, WithCompanions, split_change
 from graph.rdfio import rdflib_graph, to_rdflib
-from graph.store import Change, Store
+from graph.store import Change, Store, StoreConflict
 from graph.validate import Report, Shapes, validate
 
 SKOS_NOTATION = ox.NamedNode("http://www.w3.org/2004/02/skos/core#notation")
@@ -25,6 +32,12 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CONTEXT_DEPTH = 3
 """How many steps out from a touched node the validation context reaches (Maßnahme → Handlungsziel
 → Leitziel → Handlungsfeld)."""
+MAX_ATTEMPTS = 40
+"""How often a write starts over when other processes keep committing first."""
+
+
+class WriteBusy(IntegrationsgraphError):
+    """Other writers kept committing first; after :data:`MAX_ATTEMPTS` tries nothing was written."""
 
 
 class WritePath:
@@ -52,29 +65,51 @@ class WritePath:
         """Validate and commit ``change``; raise :class:`ValidationFailed` (nothing written) on Violations.
 
         ``precondition`` runs under the write lock before anything else and may raise to refuse the
-        write (an ETag that no longer matches, say), so check and commit see the same state.
+        write (an ETag that no longer matches, say), so check and commit see the same state; it runs
+        again whenever the write starts over because another process committed first.
         """
-        with self._lock:
+
+        def build() -> list[Change]:
             if precondition is not None:
                 precondition()
-            report = self.check(change) if validate_change else Report(conforms=True)
-            if not report.conforms:
-                raise ValidationFailed(report)
-            # Private triples go to the dataset's companion graph, in the same transaction.
-            self.store.commit(split_change(self.store, change, self.privacy))
-            return report
+            return [change]
+
+        return self.transact(build, validate_change=validate_change)
 
     def write_all(self, changes: list[Change]) -> Report:
         """Validate changes to several graphs and commit them in ONE transaction, or none of them."""
-        with self._lock:
-            reports = [self.check(c) for c in changes]
-            report = Report(
-                conforms=all(r.conforms for r in reports), results=[res for r in reports for res in r.results]
-            )
-            if not report.conforms:
-                raise ValidationFailed(report)
-            self.store.commit([part for c in changes for part in split_change(self.store, c, self.privacy)])
-            return report
+        return self.transact(lambda: changes)
+
+    def transact(self, build: Callable[[], list[Change]], *, validate_change: bool = True) -> Report:
+        """Read the revision, ``build()`` the changes from the current state, validate, commit if still current.
+
+        ``build`` reads whatever it needs (it may raise to refuse); when another process commits in
+        between, everything runs again on the new state. Raises :class:`WriteBusy` after
+        :data:`MAX_ATTEMPTS` lost races, :class:`ValidationFailed` on Violations; either way nothing is written.
+        """
+        for attempt in range(MAX_ATTEMPTS):
+            with self._lock:
+                expect = self.store.revision()
+                changes = build()
+                reports = [self.check(c) for c in changes] if validate_change else []
+                report = Report(
+                    conforms=all(r.conforms for r in reports), results=[res for r in reports for res in r.results]
+                )
+                if not report.conforms:
+                    raise ValidationFailed(report)
+                # Private triples go to the dataset's companion graph, in the same transaction.
+                parts = [part for c in changes for part in split_change(self.store, c, self.privacy)]
+                try:
+                    self.store.commit(parts, expect=expect)
+                except StoreConflict:
+                    pass
+                else:
+                    return report
+            time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # let the other writer finish
+        raise WriteBusy(
+            "Der Speicher wird gerade von anderen Prozessen laufend geändert; nichts wurde geschrieben. "
+            "Bitte in einem Moment erneut senden."
+        )
 
     def check(self, change: Change) -> Report:
         """The report the change would get, without writing anything."""

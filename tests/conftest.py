@@ -94,11 +94,11 @@ def _process(cmd: list[str], logdir: Path, name: str, ready: str, env: dict[str,
 
 
 @contextmanager
-def serve_process(env: dict[str, str], logdir: Path) -> Iterator[Served]:
-    """``integrationsgraph serve`` on a free loopback port, with ``env`` added to the environment."""
+def serve_process(env: dict[str, str], logdir: Path, *options: str) -> Iterator[Served]:
+    """``integrationsgraph serve [options]`` on a free loopback port, with ``env`` added to the environment."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [sys.executable, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *options]
     with _process(cmd, logdir, "serve", f"{base}/health", {**os.environ, **env}) as pid:
         yield Served(base, pid)
 
@@ -117,7 +117,7 @@ def oxigraph_process(location: Path, logdir: Path, *options: str) -> Iterator[Se
 
 
 @pytest.fixture(scope="session")
-def start_serve() -> Callable[[dict[str, str], Path], AbstractContextManager[Served]]:
+def start_serve() -> Callable[..., AbstractContextManager[Served]]:
     """:func:`serve_process` for test modules (they cannot import this file)."""
     return serve_process
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,8 @@ async def datasets(store: StoreDep) -> list[dict[str, Any]]:
 @router.get("/health", summary="Betriebsbereitschaft")
 async def health(store: StoreDep) -> dict[str, Any]:
     graphs = await run_in_threadpool(store.graphs)
-    return {"status": "ok", "version": __version__, "graphs": len(graphs)}
+    # pid: which API process answered (several run with `serve --workers N`)
+    return {"status": "ok", "version": __version__, "graphs": len(graphs), "pid": os.getpid()}
 
 
 @router.get("/favicon.ico", include_in_schema=False)

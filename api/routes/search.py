@@ -56,12 +56,13 @@ class Suchergebnis(BaseModel):
 
 
 def _index(request: Request, store: Store) -> SearchIndex:
+    revision = store.revision()  # moves with every commit, also one made by another API process
     with _lock:
-        index: SearchIndex | None = getattr(request.app.state, "search_index", None)
-        if index is None or time.monotonic() - index.built > MAX_AGE:
-            index = SearchIndex.build(store)
-            request.app.state.search_index = index
-        return index
+        cached: tuple[str, SearchIndex] | None = getattr(request.app.state, "search_index", None)
+        if cached is None or cached[0] != revision or time.monotonic() - cached[1].built > MAX_AGE:
+            cached = (revision, SearchIndex.build(store))
+            request.app.state.search_index = cached
+        return cached[1]
 
 
 def invalidate_index(request: Request) -> None:

@@ -92,11 +92,18 @@ def import_workbook(
     book = read_workbook(data, source, max_bytes=max_bytes)
     built = build(book, dataset, base_iri)
     wanted = normalized([*built.triples, *extra_triples])
-    current = set(graph_triples(writer.store, graph))
-    add, remove = wanted - current, current - wanted
-    change = Change(graph, add=_sorted(add), remove=_sorted(remove), replace=not current)
+    add: set[ox.Triple] = set()
+    remove: set[ox.Triple] = set()
+
+    def difference() -> list[Change]:
+        """What makes the graph hold ``wanted``, from its state now (again if another process wrote)."""
+        nonlocal add, remove
+        current = set(graph_triples(writer.store, graph))
+        add, remove = wanted - current, current - wanted
+        return [Change(graph, add=_sorted(add), remove=_sorted(remove), replace=not current)]
+
     try:
-        report = writer.write(change)
+        report = writer.transact(difference)
     except ValidationFailed as exc:
         raise ImportFailed(book.source, shacl_errors(exc.report, built, base_iri + dataset + "/")) from exc
     seconds = time.perf_counter() - start

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.errors import InvalidQuery
-from graph.store import Change, EmbeddedStore, Store, StoreLocked
+from graph.store import Change, EmbeddedStore, Store, StoreConflict, StoreLocked
 
 G = "https://w3id.org/integrationsgraph/graph/test"
 EX = "http://example.org/"
@@ -65,7 +65,8 @@ def test_outgoing_and_incoming(store: Store) -> None:
 def test_query_sees_union_of_graphs_by_default(store: Store) -> None:
     store.apply(G, add=[t("a", "p", "b")])
     store.apply(G + "2", add=[t("c", "p", "d")])
-    result = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    # (?p is fixed: on a SPARQL server the union also holds the revision triple of graph.config.SYSTEM_GRAPH)
+    result = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}p> ?o }}")
     assert isinstance(result, ox.QuerySolutions)
     assert [r["n"].value for r in result] == ["2"]  # type: ignore[union-attr]
 
@@ -89,6 +90,37 @@ def test_drop(store: Store) -> None:
     assert store.drop(G) is True
     assert store.drop(G) is False
     assert store.graphs() == []
+
+
+def test_every_commit_and_drop_moves_the_revision(store: Store) -> None:
+    seen = [store.revision()]
+    store.apply(G, add=[t("a", "p", "b")])
+    seen.append(store.revision())
+    store.commit([Change(G, remove=[t("a", "p", "b")])], expect=seen[-1])
+    seen.append(store.revision())
+    store.drop(G)
+    seen.append(store.revision())
+    assert len(set(seen)) == 4
+    assert store.graphs() == []  # the revision is bookkeeping, not a graph anybody sees
+
+
+def test_a_commit_against_a_stale_revision_writes_nothing(store: Store) -> None:
+    store.apply(G, add=[t("a", "p", "b")])
+    stale = store.revision()
+    store.apply(G, add=[t("c", "p", "d")])  # another writer
+    for change in (
+        Change(G, add=[t("x", "p", "y")], remove=[t("a", "p", "b")]),
+        Change(G, add=[t("x", "p", "y")], replace=True),
+        Change(G + "2", replace=True),
+    ):
+        with pytest.raises(StoreConflict):
+            store.commit([change], expect=stale)
+    assert sorted(x.subject.value for x in store.triples(G)) == [EX + "a", EX + "c"]
+    assert store.graphs() == [G]
+    fresh = store.revision()
+    store.commit([Change(G, add=[t("x", "p", "y")], replace=True), Change(G + "2", replace=True)], expect=fresh)
+    assert [x.subject.value for x in store.triples(G)] == [EX + "x"]
+    assert store.graphs() == [G, G + "2"]
 
 
 def test_on_disk_store_keeps_data_and_refuses_a_second_opener(tmp_path: Path) -> None:
