@@ -25,6 +25,7 @@ import hashlib
 import json
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,10 +94,18 @@ def take_snapshot(store: Store, settings: Settings, only: list[str] | None = Non
     present = set(store.graphs())
     return Snapshot(
         graphs=graphs,
-        datasets={n: public_view(store.triples(g), privacy) for n, g in sorted(graphs.items())},
-        ontology=list(store.triples(ONTOLOGY_GRAPH)) if ONTOLOGY_GRAPH in present else [],
-        shapes=list(store.triples(SHAPES_GRAPH)) if SHAPES_GRAPH in present else [],
+        datasets={n: ordered(public_view(store.triples(g), privacy)) for n, g in sorted(graphs.items())},
+        ontology=ordered(store.triples(ONTOLOGY_GRAPH)) if ONTOLOGY_GRAPH in present else [],
+        shapes=ordered(store.triples(SHAPES_GRAPH)) if SHAPES_GRAPH in present else [],
     )
+
+
+def ordered(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """Triples in N-Triples order, so the same data gives the same files whichever store it comes from.
+
+    The embedded store hands triples out in its index order, a SPARQL server in an order of its own.
+    """
+    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
 def dump(triples: list[ox.Triple], suffix: str, graph: str | None = None) -> bytes:
