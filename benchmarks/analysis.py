@@ -13,16 +13,20 @@ import math
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.analysis import analyse, analyse_store
 from graph.generate import municipalities
 from graph.maps import actor_map, chain_map, field_map
 from graph.network import collaboration_graph, field_chain, knowledge_graph, nodes_of, scope
 from graph.store import EmbeddedStore
-from graph.vis import render, server_layout, spring_positions
+from graph.vis import VisMap, render, server_layout, spring_positions
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 PER_MUNICIPALITY = 154  # actors graph.generate makes per municipality (seed 0)
 
@@ -78,44 +82,76 @@ def scale_rows(sizes: list[int], repeat: int) -> list[str]:
     return rows
 
 
-def browser_rows(sizes: list[int], repeat: int) -> list[str]:
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's headless chromium through Playwright (software rendering)."""
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def page_seconds(browser: Browser, path: Path, ready: str, at: str, timeout: float = 600) -> float:
+    """Open ``path`` offline (only ``file:`` requests pass); seconds from navigation until the JS ``ready`` holds,
+    read from the JS expression ``at`` (a ``performance.now()`` in ms, or ``null`` when it never came)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+        page.goto(path.as_uri())
+        page.wait_for_function(ready, timeout=timeout * 1000)
+        value = page.evaluate(at)
+        return float("inf") if value is None else float(value) / 1000
+    finally:
+        page.close()
+
+
+def map_ready_seconds(browser: Browser, path: Path) -> float:
+    """Seconds until our actor map (``api/templates/map_script.html``) says it is interactive."""
+    return page_seconds(
+        browser,
+        path,
+        "window.integrationsgraphMap && window.integrationsgraphMap.ready",
+        "window.integrationsgraphMap.readyAt",
+    )
+
+
+def actor_map_file(n: int, folder: Path) -> tuple[VisMap, float, Path]:
+    """The offline HTML of the top ``n`` actors: the map, the server layout's first time (s), the file."""
+    store = store_of(math.ceil(n / PER_MUNICIPALITY))
+    k, result = analyse_store(store, None)
+    m = actor_map(k, result, top=n)
+    g = collaboration_graph(k).subgraph([m.details[x["id"]]["iri"] for x in m.nodes])
+    start = time.perf_counter()
+    spring_positions(g) if len(m.nodes) > 300 else None
+    t_layout = time.perf_counter() - start
+    server_layout(g)
+    path = folder / f"map-{n}.html"
+    path.write_text(render(m), encoding="utf-8")
+    return m, t_layout, path
+
+
+def browser_rows(sizes: list[int], repeat: int) -> list[str]:
     rows = [
         "| actors | links | layout | server layout (first) | HTML (file) | interactive in chromium (median) |",
         "|---|---|---|---|---|---|",
     ]
-    args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+    with tempfile.TemporaryDirectory() as tmp, chromium() as browser:
         for n in sizes:
-            store = store_of(math.ceil(n / PER_MUNICIPALITY))
-            k, result = analyse_store(store, None)
-            m = actor_map(k, result, top=n)
-            g = collaboration_graph(k).subgraph([m.details[x["id"]]["iri"] for x in m.nodes])
-            start = time.perf_counter()
-            spring_positions(g) if len(m.nodes) > 300 else None
-            t_layout = time.perf_counter() - start
-            server_layout(g)
-            path = Path(tmp) / f"map-{n}.html"
-            path.write_text(render(m), encoding="utf-8")
-            times = []
-            for _ in range(repeat):
-                page = browser.new_page(viewport={"width": 1400, "height": 900})
-                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
-                page.goto(path.as_uri())
-                page.wait_for_function(
-                    "window.integrationsgraphMap && window.integrationsgraphMap.ready", timeout=600_000
-                )
-                times.append(page.evaluate("window.integrationsgraphMap.readyAt") / 1000)
-                page.close()
+            m, t_layout, path = actor_map_file(n, Path(tmp))
+            times = [map_ready_seconds(browser, path) for _ in range(repeat)]
             rows.append(
                 f"| {len(m.nodes):,} | {len(m.edges):,} | {m.layout} | "
                 f"{f'{t_layout:.2f} s' if len(m.nodes) > 300 else '—'} | {path.stat().st_size // 1024} KB | "
                 f"{statistics.median(times):.2f} s |"
             )
             print(rows[-1], flush=True)
-        browser.close()
     return rows
 
 
