@@ -144,9 +144,11 @@ def _value(term: Any) -> str | None:
 
 
 def _rows(store: Store, query: str, graphs: Sequence[str]) -> Iterable[ox.QuerySolution]:
+    """The rows in a fixed order: the graph (and its layout, communities, ties) must not depend on the order
+    a store happens to answer in — the embedded store and a SPARQL server differ."""
     result = store.query(query, default_graphs=[], named_graphs=list(graphs))
     assert isinstance(result, ox.QuerySolutions)
-    return result
+    return sorted(result, key=lambda row: tuple("" if v is None else str(v) for v in row))
 
 
 def _year(date: str | None) -> int | None:
