@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyshacl
 import rdflib
@@ -169,9 +169,14 @@ def validate(
         for node in results_graph.subjects(RDF.type, SH.ValidationResult)
         if wanted is None or results_graph.value(node, SH.focusNode) in wanted
     ]
-    results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.field_label or "~", r.focus, r.shape))
+    results.sort(key=result_order)
     conforms = not any(r.severity == "Violation" for r in results)
     return Report(conforms=conforms, results=results, graph=results_graph)
+
+
+def result_order(r: Result) -> tuple[int, str, str, str, str, str]:
+    """The order of a report's results (total, so that both engines list them alike)."""
+    return (SEVERITY_ORDER.get(r.severity, 9), r.field_label or "~", r.focus, r.shape, r.path or "", r.value or "")
 
 
 def _result(rg: rdflib.Graph, node: rdflib.term.Node, data: rdflib.Graph, shapes: Shapes) -> Result:
@@ -189,18 +194,18 @@ def _result(rg: rdflib.Graph, node: rdflib.term.Node, data: rdflib.Graph, shapes
                 messages.setdefault(getattr(m, "language", None), str(m))
     de = messages.get("de") or messages.get(None) or next(iter(messages.values()), "")
     en = messages.get("en") or de
-    field_node = _field_of(data, focus) if focus is not None else None
+    field_node = field_of(data, focus) if focus is not None else None
     return Result(
         severity=severity,
         focus=str(focus),
-        focus_label=_label(data, focus),
-        path=_path_text(rg, path, shapes.graph) if path is not None else None,
+        focus_label=label_of(data, focus),
+        path=path_text(rg, path, shapes.graph) if path is not None else None,
         value=str(value) if value is not None else None,
         message_de=de,
         message_en=en,
         shape=str(shape),
         field=str(field_node) if field_node is not None else None,
-        field_label=_label(data, field_node),
+        field_label=label_of(data, field_node),
     )
 
 
@@ -210,7 +215,19 @@ def _parent_shape(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> rdfli
     return shapes.value(None, SH.property, shape)
 
 
-def _label(data: rdflib.Graph, node: rdflib.term.Node | None) -> str | None:
+class TripleSource(Protocol):
+    """What :func:`label_of` and :func:`field_of` read: an rdflib graph, or a lookup built from a store."""
+
+    def value(self, subject: rdflib.term.Node, predicate: rdflib.term.Node, /) -> rdflib.term.Node | None: ...
+
+    def objects(self, subject: rdflib.term.Node, predicate: rdflib.term.Node, /) -> Iterable[rdflib.term.Node]: ...
+
+    def subjects(self, predicate: rdflib.term.Node, object: rdflib.term.Node, /) -> Iterable[rdflib.term.Node]: ...
+
+    def __contains__(self, triple: tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node], /) -> bool: ...
+
+
+def label_of(data: TripleSource, node: rdflib.term.Node | None) -> str | None:
     if node is None:
         return None
     labels = list(data.objects(node, SKOS.prefLabel))
@@ -220,25 +237,23 @@ def _label(data: rdflib.Graph, node: rdflib.term.Node | None) -> str | None:
     return str(labels[0]) if labels else None
 
 
-def _path_text(rg: rdflib.Graph, path: rdflib.term.Node, shapes: rdflib.Graph) -> str:
+def path_text(rg: rdflib.Graph, path: rdflib.term.Node, shapes: rdflib.Graph) -> str:
     """A SHACL property path in SPARQL path syntax (``kio:a/kio:b``, ``^kio:a``, ``(kio:a|kio:b)``)."""
     if isinstance(path, rdflib.URIRef):
         return _curie(path)
     graph = rg if (path, None, None) in rg else shapes
     inverse = graph.value(path, SH.inversePath)
     if inverse is not None:
-        return f"^{_path_text(rg, inverse, shapes)}"
+        return f"^{path_text(rg, inverse, shapes)}"
     alternatives = graph.value(path, SH.alternativePath)
     if alternatives is not None:
-        return (
-            "(" + "|".join(_path_text(rg, p, shapes) for p in rdflib.collection.Collection(graph, alternatives)) + ")"
-        )
+        return "(" + "|".join(path_text(rg, p, shapes) for p in rdflib.collection.Collection(graph, alternatives)) + ")"
     for pred, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
         inner = graph.value(path, pred)
         if inner is not None:
-            return f"{_path_text(rg, inner, shapes)}{mark}"
+            return f"{path_text(rg, inner, shapes)}{mark}"
     if graph.value(path, RDF.first) is not None:
-        return "/".join(_path_text(rg, p, shapes) for p in rdflib.collection.Collection(graph, path))
+        return "/".join(path_text(rg, p, shapes) for p in rdflib.collection.Collection(graph, path))
     return str(path)
 
 
@@ -263,7 +278,15 @@ _PREFIXES = {
 }
 
 
-def _field_of(data: rdflib.Graph, node: rdflib.term.Node) -> rdflib.term.Node | None:
+FIELD_PREDICATES = (
+    *(KIO[p] for p in ("imHandlungsfeld", "konkretisiert", "traegtBeiZu", "indikator", "fuerIndikator")),
+    *(KIO[p] for p in ("gemessenDurch", "hatZielvorgabe")),
+    rdflib.URIRef("http://www.w3.org/ns/org#purpose"),
+)
+"""The properties :func:`field_of` follows (besides ``rdf:type kio:Handlungsfeld``)."""
+
+
+def field_of(data: TripleSource, node: rdflib.term.Node) -> rdflib.term.Node | None:
     """The Handlungsfeld a node belongs to, following the goal chain upwards."""
     if (node, RDF.type, KIO.Handlungsfeld) in data:
         return node
