@@ -80,6 +80,10 @@ def serve(store_path: Path | None, host: str, port: int, workers: int) -> None:
         pass  # the system graphs and datasets are loaded once here, not by every worker at the same time
     if store_path is not None:
         os.environ["INTEGRATIONSGRAPH_STORE"] = str(store_path)  # the workers read their settings from here
+    if settings.store_url:  # from --store-url, too
+        os.environ["INTEGRATIONSGRAPH_STORE_URL"] = settings.store_url
+    if settings.update_url:
+        os.environ["INTEGRATIONSGRAPH_UPDATE_URL"] = settings.update_url
     uvicorn.run("api.main:app_from_environment", factory=True, workers=workers, host=host, port=port, log_level="info")
 
 

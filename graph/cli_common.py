@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -17,19 +18,57 @@ from graph.store import Store
 from graph.validate import Shapes
 from graph.write import WritePath
 
-store_option = click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Folder of the on-disk store [env INTEGRATIONSGRAPH_STORE; default var/store].",
-)
+F = TypeVar("F", bound=Callable[..., Any])
+_META = "integrationsgraph.remote"
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Keep ``--store-url``/``--update-url`` for :func:`settings_for` (the commands need not take them)."""
+    if value is not None:
+        ctx.meta.setdefault(_META, {})[str(param.name)] = value
+
+
+def store_option(command: F) -> F:
+    """``--store PATH`` (the embedded store), or ``--store-url URL`` (a SPARQL 1.1 server) with ``--update-url``."""
+    command = click.option(
+        "--update-url",
+        expose_value=False,
+        callback=_remember,
+        help="Update endpoint of that server [env INTEGRATIONSGRAPH_UPDATE_URL; default: the query endpoint].",
+    )(command)
+    command = click.option(
+        "--store-url",
+        expose_value=False,
+        callback=_remember,
+        help="Query endpoint of a SPARQL 1.1 server to use instead of the embedded store "
+        "[env INTEGRATIONSGRAPH_STORE_URL].",
+    )(command)
+    return click.option(
+        "--store",
+        "store_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Folder of the on-disk store [env INTEGRATIONSGRAPH_STORE; default var/store].",
+    )(command)
 
 
 def settings_for(store_path: Path | None) -> Settings:
+    """The settings from the environment, with what the command line says on top.
+
+    ``--store-url`` picks a SPARQL server; ``--store`` alone picks the embedded store in that folder, even when
+    ``INTEGRATIONSGRAPH_STORE_URL`` is set (an explicit option beats the environment).
+    """
     settings = Settings()
+    ctx = click.get_current_context(silent=True)
+    remote: dict[str, str] = ctx.meta.get(_META, {}) if ctx is not None else {}
+    if "store_url" in remote:
+        return settings.model_copy(
+            update={"store_url": remote["store_url"], "update_url": remote.get("update_url", settings.update_url)}
+        )
+    if "update_url" in remote:
+        settings = settings.model_copy(update={"update_url": remote["update_url"]})
     if store_path is not None:
-        settings = settings.model_copy(update={"store": store_path})
+        settings = settings.model_copy(update={"store": store_path, "store_url": None})
     return settings
 
 

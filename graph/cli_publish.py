@@ -7,18 +7,12 @@ from pathlib import Path
 
 import click
 
-from graph.cli_common import opened, settings_for
+from graph.cli_common import opened, settings_for, store_option
 from graph.publish import publish
 
 
 @click.command("publish")
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Folder of the on-disk store [env INTEGRATIONSGRAPH_STORE; default var/store].",
-)
+@store_option
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def publish_command(store_path: Path | None, out_dir: Path, fmt: str) -> None:

@@ -427,7 +427,7 @@ def field_chain(store: Store, graphs: Sequence[str], field: str, label: str = ""
         if x is None or parent is None or x == field:
             continue
         found.append((level, x, parent, row))
-    for level, x, parent, row in sorted(found, key=lambda r: r[0]):
+    for level, x, parent, row in sorted(found, key=lambda r: r[:3]):  # not in the order the store answers
         if parent not in t:
             continue  # a Maßnahme under a Handlungsziel of another field's Leitziel
         if x not in t:
