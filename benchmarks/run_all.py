@@ -34,8 +34,12 @@ SMALL: dict[str, list[str]] = {
     "analysis": ["--sizes", "1,10", "--actors", "200", "--repeat", "1"],
     "import": ["--rows", "500", "--repeat", "1"],
     "publish": ["--municipalities", "1", "--repeat", "1"],
+    "scale": ["--sizes", "1", "--quick", "--pyvis-nodes", "300"],
 }
-"""Arguments per script at the small scale (every script in ``benchmarks/`` except this one)."""
+"""Arguments per script at the small scale (every script in ``benchmarks/`` except this one and ``_helpers``)."""
+
+DEFAULT: dict[str, list[str]] = {"scale": ["--sizes", "1,10"]}
+"""Arguments at ``--scale default`` where a script's own defaults take too long (1M triples: scripts/bench-scale)."""
 
 PACKAGES = [
     "pyoxigraph",
@@ -110,7 +114,7 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=900.0, help="seconds per script")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
-    scripts = sorted(p.stem for p in HERE.glob("*.py") if p.stem != "run_all")
+    scripts = sorted(p.stem for p in HERE.glob("*.py") if p.stem != "run_all" and not p.stem.startswith("_"))
     unknown = set(args.only or []) - set(scripts)
     if unknown:
         raise SystemExit(f"Unbekannte Benchmarks: {', '.join(sorted(unknown))} (vorhanden: {', '.join(scripts)})")
@@ -121,7 +125,8 @@ def main() -> None:
         "",
         f"Written by `scripts/bench --scale {args.scale}` on {started}. Every figure is compared with a baseline",
         "measured in the same run (see each script's docstring); the machine is shared and noisy, so read ratios,",
-        "not absolute times. Tests never assert timings.",
+        "not absolute times. Tests never assert timings. Every figure of the scale issue at 10k, 100k and 1M",
+        "triples, in one table: [RESULTS-scale.md](RESULTS-scale.md) (`scripts/bench-scale`).",
         "",
         "## Machine",
         "",
@@ -129,7 +134,7 @@ def main() -> None:
         "",
     ]
     for name in chosen:
-        extra = SMALL.get(name, []) if args.scale == "small" else []
+        extra = SMALL.get(name, []) if args.scale == "small" else DEFAULT.get(name, [])
         print(f"scripts/bench: {name} {' '.join(extra)}", file=sys.stderr, flush=True)
         out, seconds, status = run(name, extra, args.limit)
         lines += [
