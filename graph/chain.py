@@ -52,12 +52,31 @@ class _Graph:
             self._out[iri] = props
         return self._out[iri]
 
+    def prefetch(self, iris: list[str]) -> None:
+        """The triples of many nodes in one look-up (one request on a SPARQL server instead of one per node)."""
+        todo = [i for i in dict.fromkeys(iris) if i not in self._out]
+        for i in todo:
+            self._out[i] = {}
+        for t in self.store.outgoing(self.graph, [ox.NamedNode(i) for i in todo]) if todo else []:
+            self._out[value(t.subject)].setdefault(t.predicate.value, []).append(t.object)
+
     def sources(self, iri: str, predicate: str, cls: str) -> list[str]:
         found = {
             value(t.subject)
             for t in self.store.incoming(self.graph, [ox.NamedNode(iri)])
             if t.predicate.value == predicate and isinstance(t.subject, ox.NamedNode)
         }
+        self.prefetch(sorted(found))
+        # what the tree shows of them next: their actors, indicators and targets
+        self.prefetch(
+            [
+                value(o)
+                for s in sorted(found)
+                for objs in self._out[s].values()
+                for o in objs
+                if isinstance(o, ox.NamedNode)
+            ]
+        )
         return sorted((s for s in found if cls in self.objects(s, _TYPE)), key=self.sort_key)
 
     def objects(self, iri: str, predicate: str) -> list[str]:

@@ -7,6 +7,7 @@ Property and class labels come from the ontology graph (``rdfs:label``) for ``ki
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -68,13 +69,25 @@ class Labeller:
             self.cache[iri] = self._find(iri)
         return self.cache[iri]
 
-    def _find(self, iri: str) -> str:
-        node = ox.NamedNode(iri)
-        texts: dict[str, str] = {}
+    def prefetch(self, iris: Iterable[str]) -> None:
+        """Look up the labels of many IRIs at once: one request per graph on a SPARQL server, not one per IRI."""
+        todo = [i for i in dict.fromkeys(iris) if i not in self.cache]
+        if not todo:
+            return
+        texts: dict[str, dict[str, str]] = {i: {} for i in todo}
+        nodes = [ox.NamedNode(i) for i in todo]
         for g in self.graphs:
-            for t in self.store.outgoing(g, [node]):
+            for t in self.store.outgoing(g, nodes):
                 if t.predicate.value in (SKOS + "prefLabel", RDFS + "label") and isinstance(t.object, ox.Literal):
-                    texts.setdefault(t.object.language or "", t.object.value)
+                    texts[value(t.subject)].setdefault(t.object.language or "", t.object.value)
+        for i in todo:
+            self.cache[i] = self._choose(i, texts[i])
+
+    def _find(self, iri: str) -> str:
+        self.prefetch([iri])
+        return self.cache[iri]
+
+    def _choose(self, iri: str, texts: dict[str, str]) -> str:
         if iri in LABELS:
             de, en = LABELS[iri]
             texts.setdefault("de", de)
@@ -97,11 +110,27 @@ def describe(store: Store, graph: str, iri: str, lang: str = "de") -> Descriptio
         {value(t.object) for t in own if isinstance(t.object, ox.NamedNode) and value(t.object).startswith(iri + "#")}
         | {value(t.subject) for t in incoming if value(t.subject).startswith(iri + "#")}
     )
+    of_fragments: dict[str, list[ox.Triple]] = {f: [] for f in fragment_iris}
+    for t in store.outgoing(graph, [ox.NamedNode(f) for f in fragment_iris]) if fragment_iris else []:
+        of_fragments[value(t.subject)].append(t)
+    # every label the page shows, in one go (a SPARQL server would otherwise get two requests per link)
+    shown = [t for ts in (own, *of_fragments.values()) for t in ts]
+    shown_incoming = sorted(incoming, key=lambda t: (t.predicate.value, value(t.subject)))[:INCOMING_LIMIT]
+    labels.prefetch(
+        [iri, *of_fragments, *(t.predicate.value for t in shown)]
+        + [value(t.object) for t in shown if isinstance(t.object, ox.NamedNode)]
+        + [
+            x
+            for t in shown_incoming
+            if isinstance(t.subject, ox.NamedNode)
+            for x in (t.predicate.value, value(t.subject))
+        ]
+    )
     page = _describe_node(labels, graph, iri, own)
     for frag in fragment_iris:
-        page.fragments.append(_describe_node(labels, graph, frag, store.outgoing(graph, [ox.NamedNode(frag)])))
+        page.fragments.append(_describe_node(labels, graph, frag, of_fragments[frag]))
     by_pred: dict[str, Property] = {}
-    for t in sorted(incoming, key=lambda t: (t.predicate.value, value(t.subject)))[:INCOMING_LIMIT]:
+    for t in shown_incoming:
         subject = value(t.subject)
         if subject.startswith(iri + "#"):
             continue
