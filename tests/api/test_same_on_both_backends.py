@@ -123,3 +123,12 @@ def test_an_unknown_resource_is_the_same_404(clients: dict[str, TestClient]) -> 
         answers = [clients[k].get(path, headers={"Accept": "application/json"}) for k in ("embedded", "remote")]
         assert [a.status_code for a in answers] == [404, 404], path
         assert answers[0].json() == answers[1].json()
+
+
+def test_the_private_person_is_found_nowhere(clients: dict[str, TestClient]) -> None:
+    for kind in ("embedded", "remote"):
+        c = clients[kind]
+        assert c.get("/api/suche", params={"q": "Mustermann"}).json()["treffer"] == [], kind
+        assert c.get(ERIKA.split("/id", 1)[1] + ".ttl").status_code == 404, kind
+        dump = c.get("/dumps/alle.trig").text
+        assert "Mustermann" not in dump and "/privat>" not in dump, kind
