@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from api import errors
 from api.deps import AppContext
 from api.routes import analysis as analysis_routes
-from api.routes import chain, home, linked_data, resources, search, sheets
+from api.routes import chain, compare, home, linked_data, resources, search, sheets
 from api.routes import maps as maps_routes
 from api.routes import publish as publish_routes
 from api.routes.sparql import router as sparql_router
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     app.include_router(home.router)
+    app.include_router(compare.router)  # before resources: /api/vergleich/… is not a dataset
     app.include_router(resources.router)
     app.include_router(chain.router)
     app.include_router(linked_data.router)

@@ -37,6 +37,17 @@ FIELDS = [
     "Interkulturelle Öffnung",
     "Interreligiöser Dialog",
 ]
+THEMES = ["sprache", "bildung", "arbeit", "wohnen", "teilhabe", "gesundheit", "oeffnung", "religion"]
+"""The shared theme (ontology/vergleich.ttl, ``kio:thema-…``) each of :data:`FIELDS` maps to."""
+INTMK = {
+    "sprache": ["C3"],
+    "bildung": ["C2a", "D4"],
+    "arbeit": ["E1b", "E5"],
+    "wohnen": ["G1"],
+    "teilhabe": ["B2a", "A3"],
+    "gesundheit": ["F1"],
+}
+"""The reference indicators (``kio:intmk-…``) the first indicators of a field's first Handlungsziel map to."""
 ACTOR_KINDS = [
     (f"{ORG}FormalOrganization", "Verein"),
     (f"{ORG}FormalOrganization", "Träger"),
@@ -114,6 +125,7 @@ def municipality(i: int, seed: int = 0) -> list[ox.Quad]:
     for f_no, field_label in enumerate(FIELDS, start=1):
         field = iri("handlungsfeld", f"hf{f_no}")
         w.thing(field, f"{k}Handlungsfeld", field_label, f"HF{f_no}")
+        w.add(field, f"{SKOS}closeMatch", ox.NamedNode(f"{k}thema-{THEMES[f_no - 1]}"))
         net = iri("akteur", f"netzwerk-hf{f_no}")
         w.thing(net, f"{k}Netzwerk", f"Netzwerk {field_label} {town}")
         w.add(net, f"{ORG}purpose", field)
@@ -157,6 +169,10 @@ def _handlungsziel(
         w.add(ind, f"{DCT}accrualPeriodicity", ox.NamedNode(f"{FREQ}ANNUAL"))
         w.add(ind, f"{DCT}source", iri("datenquelle", "statistikstelle"))
         w.add(hz, f"{k}gemessenDurch", ind)
+        f_no, l_no, h_no = code.split(".")
+        references = INTMK.get(THEMES[int(f_no) - 1], []) if (l_no, h_no) == ("1", "1") else []
+        if i_no <= len(references):
+            w.add(ind, f"{SKOS}closeMatch", ox.NamedNode(f"{k}intmk-{references[i_no - 1]}"))
         value = rnd.uniform(10, 60)
         for year in YEARS:
             mw = iri("messwert", f"i{slug}-{i_no}-{year}")

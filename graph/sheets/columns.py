@@ -91,6 +91,8 @@ class Column:
     also_inverse: str | None = None
     """A second property written from the referenced row back to this row (skos:hasTopConcept)."""
     note: str = ""
+    newer: bool = False
+    """Added after the first template: a workbook without this column is read as if it were empty."""
 
     @property
     def many(self) -> bool:
@@ -142,6 +144,35 @@ TURNUS = (
     ("vierteljährlich", f"{FREQ}QUARTERLY"),
     ("monatlich", f"{FREQ}MONTHLY"),
 )
+THEMENFELD = tuple(
+    (label, f"{KIO}thema-{slug}")
+    for label, slug in (
+        ("Sprache und Sprachförderung", "sprache"),
+        ("Bildung (Kita, Schule, Weiterbildung)", "bildung"),
+        ("Ausbildung, Arbeit und Wirtschaft", "arbeit"),
+        ("Wohnen und Quartier", "wohnen"),
+        ("Teilhabe, Engagement und Partizipation", "teilhabe"),
+        ("Gesundheit", "gesundheit"),
+        ("Interkulturelle Öffnung", "oeffnung"),
+        ("Interreligiöser Dialog", "religion"),
+    )
+)
+"""The shared themes of ontology/vergleich.ttl (``kio:Themenfelder``); a test keeps them equal."""
+INTMK = tuple(
+    (f"{code} {label}", f"{KIO}intmk-{code}")
+    for code, label in (
+        ("A3", "Wahlberechtigte Deutsche mit Migrationshintergrund"),
+        ("B2a", "Einbürgerungsquote I"),
+        ("C2a", "Kita-Besuch der 3- bis unter 6-Jährigen"),
+        ("C3", "Kita-Kinder mit vorrangig nichtdeutscher Familiensprache"),
+        ("D4", "Höchster allgemeinbildender Schulabschluss"),
+        ("E1b", "Erwerbsquote"),
+        ("E5", "Arbeitslosenquote"),
+        ("F1", "Inanspruchnahme der Früherkennungsuntersuchung U8"),
+        ("G1", "Wohneigentumsquote"),
+    )
+)
+"""The reference indicators of ontology/vergleich.ttl (``kio:IntMK``); a test keeps them equal."""
 KONZEPTSTATUS = (("Entwurf", f"{KIO}entwurf"), ("beschlossen", f"{KIO}beschlossen"))
 BEWILLIGUNGSSTATUS = (
     ("in Erarbeitung", f"{KIO}inErarbeitung"),
@@ -252,6 +283,14 @@ SHEETS: tuple[Sheet, ...] = (
             _code("HF1"),
             *_texts("des Handlungsfelds", required=True),
             Column("Position", Kind.INTEGER, f"{KIO}position", note="Reihenfolge (1, 2, …)."),
+            Column(
+                "Themenfeld (Vergleich)",
+                Kind.CHOICE,
+                f"{SKOS}closeMatch",
+                choices=THEMENFELD,
+                note="Gemeinsames Thema, über das sich Kommunen vergleichen lassen.",
+                newer=True,
+            ),
             _refs("Ressourcen", f"{KIO}hatRessource", "Ressourcen"),
             *_scheme(top=True),
             *_tail(),
@@ -326,6 +365,14 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Zielrichtung", Kind.CHOICE, f"{KIO}zielrichtung", choices=ZIELRICHTUNG, required=True),
             Column("Indikatortyp", Kind.CHOICE, f"{KIO}indikatortyp", choices=INDIKATORTYP),
             Column("Turnus", Kind.CHOICE, f"{DCT}accrualPeriodicity", choices=TURNUS, required=True),
+            Column(
+                "Referenzindikator (IntMK)",
+                Kind.CHOICE,
+                f"{SKOS}closeMatch",
+                choices=INTMK,
+                note="Derselbe Indikator im Integrationsmonitoring der Länder, für Vergleiche.",
+                newer=True,
+            ),
             _refs("Datenquellen", f"{DCT}source", f"{OTHER}:datenquelle"),
             *_texts("", required=False)[2:],
             *_scheme(top=True),

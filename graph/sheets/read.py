@@ -12,6 +12,7 @@ import io
 import re
 import warnings
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -146,14 +147,15 @@ def check_layout(book: RawBook) -> list[CellError]:
             )
             continue
         expected = [c.header for c in spec.columns]
-        errors += _headers(sheet, expected)
+        errors += _headers(sheet, expected, {c.header for c in spec.columns if c.newer})
     extra = book.sheets.get(EXTRA)
     if extra is not None:
         errors += _headers(extra, list(EXTRA_HEADERS))
     return errors
 
 
-def _headers(sheet: RawSheet, expected: list[str]) -> list[CellError]:
+def _headers(sheet: RawSheet, expected: list[str], may_lack: Collection[str] = ()) -> list[CellError]:
+    """Unknown and missing headers; ``may_lack`` are columns that workbooks of older templates do not have."""
     errors = []
     known = {h.casefold(): h for h in expected}
     for header, letter in sheet.letters.items():
@@ -171,7 +173,7 @@ def _headers(sheet: RawSheet, expected: list[str]) -> list[CellError]:
             )
     present = {h.casefold() for h in sheet.letters}
     for header in expected:
-        if header.casefold() not in present:
+        if header.casefold() not in present and header not in may_lack:
             errors.append(
                 CellError(
                     sheet.name,
