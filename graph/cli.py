@@ -112,7 +112,16 @@ def load(store_path: Path | None, files: tuple[Path, ...], graph: str | None, re
 @click.option("--graph", "graphs", multiple=True, help="Only these datasets of the store (name or IRI).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
-def validate(store_path: Path | None, paths: tuple[Path, ...], graphs: tuple[str, ...], fmt: str, lang: str) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["sparql", "pyshacl"]),
+    default="sparql",
+    show_default=True,
+    help="Store validation: shapes compiled to SPARQL (fast), or pyshacl (the reference). Files: always pyshacl.",
+)
+def validate(
+    store_path: Path | None, paths: tuple[Path, ...], graphs: tuple[str, ...], fmt: str, lang: str, engine: str
+) -> None:
     """Validate files or folders (or, without PATHS, every dataset in the store). Exit 1 on Violations."""
     settings = settings_for(store_path)
     shapes = Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir)
@@ -122,7 +131,7 @@ def validate(store_path: Path | None, paths: tuple[Path, ...], graphs: tuple[str
     else:
         with opened(settings) as (store, _writer):
             wanted = [resolve_graph(g) for g in graphs] if graphs else None
-            reports = {dataset_name(g): r for g, r in validate_store(store, shapes, wanted).items()}
+            reports = {dataset_name(g): r for g, r in validate_store(store, shapes, wanted, engine=engine).items()}
     if fmt == "json":
         import json
 

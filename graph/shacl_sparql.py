@@ -8,16 +8,17 @@ lexical form rdflib and Oxigraph may read differently) are decided here the way 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 
 from graph.rdfio import to_rdflib
-from graph.shacl_compile import Check, CompiledShape, Hierarchy
+from graph.shacl_compile import Check, CompiledShape, Hierarchy, ShapeNotSupported
 from graph.shacl_queries import compile_shapes
 from graph.validate import (
     FIELD_PREDICATES,
@@ -32,6 +33,7 @@ from graph.validate import (
     result_order,
 )
 
+log = logging.getLogger(__name__)
 Node = rdflib.term.Node
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -52,6 +54,7 @@ class Raw:
     focus: Term
     path: Node | None
     value: Term | None
+    component: str
 
 
 class NativeStore:
@@ -65,6 +68,15 @@ class NativeStore:
             return self.store.query(sparql, use_default_graph_as_union=True)
         graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in default_graphs]
         return self.store.query(sparql, default_graph=graphs)
+
+
+def sparql_validator(shapes: Shapes) -> SparqlValidator | None:
+    """The compiled shapes, or ``None`` (logged) when a shape uses what the compiler does not know."""
+    try:
+        return SparqlValidator(shapes)
+    except ShapeNotSupported as exc:
+        log.warning("%s", exc)
+        return None
 
 
 class SparqlValidator:
@@ -96,7 +108,8 @@ class SparqlValidator:
         lookup = _Lookup.fetch(queryable, graphs) if raw else _Lookup()
         results = [self.result(r, lookup) for r in raw]
         results.sort(key=result_order)
-        return Report(conforms=not any(r.severity == "Violation" for r in results), results=results)
+        conforms = not any(r.severity == "Violation" for r in results)
+        return SparqlReport(conforms=conforms, results=results, raw=raw, shapes_graph=self.shapes.graph)
 
     def result(self, r: Raw, lookup: _Lookup) -> Result:
         messages = r.shape.messages
@@ -118,31 +131,87 @@ class SparqlValidator:
         )
 
 
+@dataclass
+class SparqlReport(Report):
+    """A report of the SPARQL engine; its results graph (``--format turtle``) is built only when asked for."""
+
+    raw: list[Raw] = field(default_factory=list)
+    shapes_graph: rdflib.Graph | None = None
+
+    def to_turtle(self) -> str:
+        if self.graph is None:
+            self.graph = results_graph(self.conforms, self.raw, self.shapes_graph or rdflib.Graph())
+        return super().to_turtle()
+
+
+def results_graph(conforms: bool, raw: Iterable[Raw], shapes: rdflib.Graph) -> rdflib.Graph:
+    """The SHACL validation report as pyshacl writes it (the same triples, up to blank nodes)."""
+    g = rdflib.Graph()
+    for prefix, ns in shapes.namespaces():
+        g.bind(prefix, ns)
+    report = rdflib.BNode()
+    g.add((report, RDF.type, SH.ValidationReport))
+    g.add((report, SH.conforms, rdflib.Literal(conforms)))
+    for r in raw:
+        node = rdflib.BNode()
+        g.add((report, SH.result, node))
+        g.add((node, RDF.type, SH.ValidationResult))
+        g.add((node, SH.focusNode, to_rdflib(r.focus)))
+        g.add((node, SH.resultSeverity, r.shape.severity))
+        g.add((node, SH.sourceShape, r.shape.node))
+        g.add((node, SH.sourceConstraintComponent, rdflib.URIRef(r.component)))
+        for m in shapes.objects(r.shape.node, SH.message):  # pyshacl drops the language on SPARQL results
+            g.add((node, SH.resultMessage, rdflib.Literal(str(m)) if r.check.kind == "sparql" else m))
+        if r.value is not None:
+            g.add((node, SH.value, to_rdflib(r.value)))
+        if r.path is not None:
+            g.add((node, SH.resultPath, r.path))
+            _copy(shapes, r.path, g)
+        constraint = r.check.params.get("constraint")
+        if isinstance(constraint, rdflib.BNode | rdflib.URIRef):
+            g.add((node, SH.sourceConstraint, constraint))
+            _copy(shapes, constraint, g)
+    return g
+
+
+def _copy(source: rdflib.Graph, node: Node, into: rdflib.Graph) -> None:
+    """A blank node's triples and those of the blank nodes below it (a path, a constraint)."""
+    todo = [node] if isinstance(node, rdflib.BNode) else []
+    while todo:
+        for t in source.triples((todo.pop(), None, None)):
+            into.add(t)
+            if isinstance(t[2], rdflib.BNode):
+                todo.append(t[2])
+
+
 def _rows(shape: CompiledShape, check: Check, rows: Iterable[Any]) -> Iterable[Raw]:
     path = shape.path
     kind = check.kind
+    name = str(check.params["component"])
+    component = f"{SH}{name[0].upper()}{name[1:]}ConstraintComponent"
     if kind in ("count", "qualified"):
+        pre = "Qualified" if kind == "qualified" else ""
         for row in rows:
             n = int(row["n"].value)
             if 0 <= int(str(check.params["max"])) < n:
-                yield Raw(shape, check, row["this"], path, None)
+                yield Raw(shape, check, row["this"], path, None, f"{SH}{pre}MaxCountConstraintComponent")
             if n < int(str(check.params["min"])):
-                yield Raw(shape, check, row["this"], path, None)
+                yield Raw(shape, check, row["this"], path, None, f"{SH}{pre}MinCountConstraintComponent")
     elif kind == "value":
         for row in rows:
-            yield Raw(shape, check, row["this"], path, row["v"])
+            yield Raw(shape, check, row["this"], path, row["v"], component)
     elif kind == "datatype":
         dt = rdflib.URIRef(str(check.params["datatype"]))
         for row in rows:
             if not datatype_ok(to_rdflib(row["v"]), dt):
-                yield Raw(shape, check, row["this"], path, row["v"])
+                yield Raw(shape, check, row["this"], path, row["v"], component)
     elif kind == "uniquelang":
         for row in rows:
-            yield Raw(shape, check, row["this"], path, None)
+            yield Raw(shape, check, row["this"], path, None, component)
     elif kind == "compare":
         for row in rows:
             if not compares(to_rdflib(row["v"]), to_rdflib(row["o"]), bool(check.params["strict"])):
-                yield Raw(shape, check, row["this"], path, row["v"])
+                yield Raw(shape, check, row["this"], path, row["v"], component)
     elif kind == "sparql":
         yield from _sparql_rows(shape, check, rows)
     else:  # pragma: no cover - the compiler makes no other kinds
@@ -165,7 +234,7 @@ def _sparql_rows(shape: CompiledShape, check: Check, rows: Any) -> Iterable[Raw]
             value = bound["this"]
         p = bound.get("path")
         path = to_rdflib(p) if p is not None else shape.path
-        yield Raw(shape, check, bound["this"], path, value)
+        yield Raw(shape, check, bound["this"], path, value, f"{SH}SPARQLConstraintComponent")
 
 
 def datatype_ok(v: Node, dt: rdflib.URIRef) -> bool:
@@ -234,13 +303,21 @@ class _Lookup:
     @classmethod
     def fetch(cls, store: Queryable, graphs: Sequence[str]) -> _Lookup:
         lookup = cls()
-        props = " ".join(f"<{p}>" for p in (*FIELD_PREDICATES, SKOS.prefLabel))
+        terms: dict[Term, Node] = {}
+
+        def term(t: Term) -> Node:
+            found = terms.get(t)
+            if found is None:
+                found = terms[t] = to_rdflib(t)
+            return found
+
         for g in graphs:
-            rows = store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {props} }} ?s ?p ?o }}", default_graphs=[g])
-            for row in rows:
-                s, p, o = to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])
-                lookup.out.setdefault((s, p), []).append(o)
-                lookup.inc.setdefault((p, o), []).append(s)
+            for prop in (*FIELD_PREDICATES, SKOS.prefLabel):
+                p = rdflib.URIRef(prop)
+                for row in store.query(f"SELECT ?s ?o WHERE {{ ?s <{prop}> ?o }}", default_graphs=[g]):
+                    s, o = term(row["s"]), term(row["o"])
+                    lookup.out.setdefault((s, p), []).append(o)
+                    lookup.inc.setdefault((p, o), []).append(s)
             rows = store.query(f"SELECT ?s WHERE {{ ?s a <{KIO.Handlungsfeld}> }}", default_graphs=[g])
             lookup.fields.update(to_rdflib(row["s"]) for row in rows)
         return lookup
