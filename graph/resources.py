@@ -77,7 +77,8 @@ def etag(triples: Iterable[ox.Triple]) -> str:
 def dataset_graph(store: Store, dataset: str) -> str:
     """The graph of a dataset; :class:`NotFound` when the store has no such dataset."""
     graph = graph_iri(dataset)
-    if graph not in store.graphs():
+    exists = store.query("ASK { GRAPH ?g { } }", bindings={"g": ox.NamedNode(graph)})  # not a list of all graphs
+    if not (isinstance(exists, ox.QueryBoolean) and bool(exists)):
         raise NotFound(f"Den Datensatz „{dataset}“ gibt es nicht.")
     return graph
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ from typing import Any, Protocol
 import pyshacl
 import rdflib
 import rdflib.collection
+from pyshacl.pytypes import SHACLExecutor
+from pyshacl.shapes_graph import ShapesGraph
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.plugins.sparql import processor as _processor
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -75,6 +78,12 @@ class Shapes:
         self.graph = shapes
         self.ontology = ontology
         self.subclass_triples = list(ontology.triples((None, RDFS.subClassOf, None)))
+        self.pyshacl_lock = threading.Lock()
+
+    @functools.cached_property
+    def pyshacl_graph(self) -> ShapesGraph:
+        """pyshacl's view of the shapes, parsed once (a write validates against it many times)."""
+        return ShapesGraph(self.graph)
 
     @classmethod
     def from_dirs(cls, shapes_dir: Path, ontology_dir: Path) -> Shapes:
@@ -149,20 +158,18 @@ def validate(
         return Report(conforms=True)
     for triple in shapes.subclass_triples:
         data.add(triple)
-    # pyshacl's own focus_nodes option also filters nested shapes (sh:not, sh:node, …), which turns their verdicts
-    # upside down (pyshacl 0.40, shape.py "filtered_focus_nodes"; tests/graph/test_write.py caught it), and its
-    # use_shapes option reported nothing for class-targeted shapes. The data graph of an incremental check is
-    # already just the change's neighbourhood, so validate all of it and keep the results about the focus nodes;
-    # results about the edge of the neighbourhood, whose own context was not fetched, are not trusted.
-    _conforms, results_graph, _text = pyshacl.validate(
-        data,
-        shacl_graph=shapes.graph,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        abort_on_first=False,
-        inplace=True,
-    )
+    if focus_nodes is not None:
+        results_graph = _validate_focus(data, shapes, set(focus_nodes))
+    else:
+        _conforms, results_graph, _text = pyshacl.validate(
+            data,
+            shacl_graph=shapes.graph,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            abort_on_first=False,
+            inplace=True,
+        )
     wanted = set(focus_nodes) if focus_nodes is not None else None
     results = [
         _result(results_graph, node, data, shapes)
@@ -172,6 +179,29 @@ def validate(
     results.sort(key=result_order)
     conforms = not any(r.severity == "Violation" for r in results)
     return Report(conforms=conforms, results=results, graph=results_graph)
+
+
+def _validate_focus(data: rdflib.Graph, shapes: Shapes, focus: set[rdflib.term.Node]) -> rdflib.Graph:
+    """pyshacl's results for ``focus`` only: each shape that targets a focus node validates just those nodes.
+
+    pyshacl's own ``focus_nodes`` option also filters the value nodes of nested shapes (sh:not, sh:node, …),
+    which turns their verdicts upside down (pyshacl 0.40, shape.py "filtered_focus_nodes";
+    tests/graph/test_write.py caught it), and ``use_shapes`` applies every focus node to every listed shape.
+    So this drives pyshacl's shapes directly — the same calls its ``Validator.run`` makes with a shape's own
+    targets, restricted to the focus — on a shapes graph that is parsed once per :class:`Shapes`. The other
+    nodes of the neighbourhood are context, never validated (their own context was not fetched).
+    """
+    executor = SHACLExecutor(advanced_mode=True, allow_warnings=True)
+    conforms, reports = True, list[Any]()
+    with shapes.pyshacl_lock:
+        for shape in shapes.pyshacl_graph.shapes:
+            targeted = [n for n in shape.focus_nodes(data) if n in focus]
+            if targeted:
+                ok, found = shape.validate(executor, data, focus=targeted)
+                conforms, reports = conforms and ok, [*reports, *found]
+    results_graph, _text = pyshacl.Validator.create_validation_report(shapes.pyshacl_graph, conforms, reports)
+    assert isinstance(results_graph, rdflib.Graph)
+    return results_graph
 
 
 def result_order(r: Result) -> tuple[int, str, str, str, str, str]:
