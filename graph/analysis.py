@@ -19,6 +19,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from graph.brandes import DENSE_LIMIT, betweenness_dense
 from graph.network import (
     KIO,
     NETWORK_TYPES,
@@ -88,12 +89,14 @@ def betweenness(
     for part in nx.connected_components(g):
         if len(part) < 3:
             continue
-        sub = g.subgraph(part).copy()
-        if len(part) <= exact_limit:
-            raw = nx.betweenness_centrality(sub, normalized=False)
+        sub = g.subgraph(part)
+        if len(part) <= min(exact_limit, DENSE_LIMIT):
+            raw = betweenness_dense(sub)  # networkx's exact values, all sources at once (graph/brandes.py)
+        elif len(part) <= exact_limit:
+            raw = nx.betweenness_centrality(sub.copy(), normalized=False)
         else:
             sampled += 1
-            raw = nx.betweenness_centrality(sub, k=min(k, len(part)), normalized=False, seed=seed)
+            raw = nx.betweenness_centrality(sub.copy(), k=min(k, len(part)), normalized=False, seed=seed)
         values.update(raw)
     scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0  # normalized=False already halves the double count
     values = {node: v * scale for node, v in values.items()}

@@ -255,10 +255,11 @@ def nodes_of(k: nx.Graph, kind: str) -> list[str]:
 def neighbours(k: nx.Graph, node: str, kind: str, rels: Iterable[str] | None = None) -> list[str]:
     """Neighbours of ``node`` of one kind, optionally only over edges whose ``rel`` is in ``rels``."""
     wanted = set(rels) if rels is not None else None
+    data = k.nodes
     return [
         n
-        for n in k.neighbors(node)
-        if k.nodes[n].get("kind") == kind and (wanted is None or k.edges[node, n].get("rel") in wanted)
+        for n, edge in k.adj[node].items()  # (the edge data right here: k.edges[u, v] is a slow lookup)
+        if data[n].get("kind") == kind and (wanted is None or edge.get("rel") in wanted)
     ]
 
 
