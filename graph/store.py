@@ -316,13 +316,19 @@ class EmbeddedStore(ApplyByCommit):
         changes = [c for c in changes if c.add or c.remove or c.replace]
         if not changes:
             return
-        if len(changes) == 1 and not changes[0].replace and not changes[0].remove:
+        # Replacing a graph that holds nothing is adding to it (a first load, a new dataset).
+        changes = [Change(c.graph, c.add) if c.replace and c.add and self._empty(c.graph) else c for c in changes]
+        if not any(c.replace or c.remove for c in changes):
             # extend() is one transaction, and much faster than an INSERT DATA text.
-            g = ox.NamedNode(changes[0].graph)
-            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in changes[0].add)
+            self._store.extend(
+                ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(c.graph)) for c in changes for t in c.add
+            )
             return
         # One SPARQL update is one transaction: drops, deletes and inserts land together or not at all.
         self._store.update(update_text(changes))
+
+    def _empty(self, graph: str) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))), None) is None
 
     def drop(self, graph: str) -> bool:
         g = ox.NamedNode(graph)

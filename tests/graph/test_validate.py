@@ -61,3 +61,18 @@ def test_a_generated_town_with_defects_on_random_focus_nodes(shapes: Shapes) -> 
     nodes = sorted({s for s in data.subjects(RDF.type, None) if isinstance(s, rdflib.URIRef)})
     for _ in range(3):
         check(data, shapes, rnd.sample(nodes, 40) + rnd.sample(measures, 6))
+
+
+@pytest.mark.parametrize("path", SHAPE_FILES[::5], ids=lambda p: Path(p).stem)
+def test_a_whole_graph_write_is_checked_as_pyshacl_would(path: Path, shapes: Shapes) -> None:
+    """Whole graphs (a load, a PUT, a new workbook) are checked by the SPARQL engine: pyshacl's report."""
+    from graph.rdfio import parse_file
+    from graph.store import Change, EmbeddedStore
+    from graph.write import WritePath
+
+    triples = [q.triple for q in parse_file(path)]
+    writer = WritePath(EmbeddedStore(None), shapes)
+    checked = writer.check(Change("https://w3id.org/integrationsgraph/graph/probe", add=triples, replace=True))
+    reference = validate(rdflib_graph(triples), shapes)
+    assert type(checked).__name__ == "SparqlReport"  # (the fast engine did run)
+    assert keys(checked) == keys(reference) and checked.conforms == reference.conforms
