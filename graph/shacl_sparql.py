@@ -97,8 +97,11 @@ class SparqlValidator:
         for shape in self.compiled:
             focus = shape.focus(h)
             for check in shape.checks:
-                rows = store.query(check.query(focus, h), default_graphs=graphs)
-                out.extend(_rows(shape, check, rows))
+                solutions = store.query(check.query(focus, h), default_graphs=graphs)
+                names = [v.value for v in solutions.variables]
+                rows = list(solutions)  # read out before rdflib runs: a live result keeps the store open
+                del solutions
+                out.extend(_rows(shape, check, rows, names))
         return out
 
     def validate(self, store: Queryable | ox.Store, graphs: Sequence[str]) -> Report:
@@ -184,7 +187,7 @@ def _copy(source: rdflib.Graph, node: Node, into: rdflib.Graph) -> None:
                 todo.append(t[2])
 
 
-def _rows(shape: CompiledShape, check: Check, rows: Iterable[Any]) -> Iterable[Raw]:
+def _rows(shape: CompiledShape, check: Check, rows: list[Any], names: list[str]) -> Iterable[Raw]:
     path = shape.path
     kind = check.kind
     name = str(check.params["component"])
@@ -213,15 +216,14 @@ def _rows(shape: CompiledShape, check: Check, rows: Iterable[Any]) -> Iterable[R
             if not compares(to_rdflib(row["v"]), to_rdflib(row["o"]), bool(check.params["strict"])):
                 yield Raw(shape, check, row["this"], path, row["v"], component)
     elif kind == "sparql":
-        yield from _sparql_rows(shape, check, rows)
+        yield from _sparql_rows(shape, check, rows, names)
     else:  # pragma: no cover - the compiler makes no other kinds
         raise ValueError(kind)
 
 
-def _sparql_rows(shape: CompiledShape, check: Check, rows: Any) -> Iterable[Raw]:
+def _sparql_rows(shape: CompiledShape, check: Check, rows: list[Any], names: list[str]) -> Iterable[Raw]:
     """pyshacl's reading of a SPARQL constraint's rows: duplicates dropped; value = ?value, else the focus node
     of a node shape; path = ?path, else the property shape's path."""
-    names = [v.value for v in rows.variables]
     seen = set()
     for row in rows:
         key = tuple(row[n] for n in names)
