@@ -92,13 +92,20 @@ def serve(store_path: Path | None, host: str, port: int, workers: int) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--graph", "graph", default=None, help="Target graph: a dataset name (musterstadt) or an IRI.")
 @click.option("--replace", is_flag=True, help="Replace the graph's content instead of adding to it.")
+@click.option(
+    "--bulk",
+    is_flag=True,
+    help="New graphs only, embedded store: write with the bulk loader (fast; not one transaction).",
+)
 @click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
-def load(store_path: Path | None, files: tuple[Path, ...], graph: str | None, replace: bool, lang: str) -> None:
+def load(
+    store_path: Path | None, files: tuple[Path, ...], graph: str | None, replace: bool, bulk: bool, lang: str
+) -> None:
     """Load RDF files or folders into the store, validated; nothing is written if anything is invalid."""
     click.get_current_context().meta["lang"] = lang
     with opened(settings_for(store_path)) as (_store, writer):
         target = resolve_graph(graph) if graph else None
-        for r in load_files(writer, list(files), target, replace=replace):
+        for r in load_files(writer, list(files), target, replace=replace, bulk=bulk):
             counts = r.report.counts()
             click.echo(
                 f"{dataset_name(r.graph)}: {r.triples} Tripel aus {r.files} Datei(en) geladen in {r.seconds:.2f} s "

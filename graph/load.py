@@ -13,10 +13,10 @@ import rdflib
 
 from graph.config import GRAPH_BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH, SYSTEM_GRAPH, Settings, graph_iri
 from graph.errors import ParseError, ValidationFailed
-from graph.privacy import WithCompanions, has_companion, is_private_graph, private_graph
+from graph.privacy import WithCompanions, has_companion, is_private_graph, private_graph, split_change
 from graph.rdfio import DATASET_FORMATS, parse_file, rdf_files, rdf_format, rdflib_graph
 from graph.shacl_sparql import sparql_validator
-from graph.store import Change, Store
+from graph.store import Change, EmbeddedStore, Store
 from graph.validate import Report, Shapes, validate
 from graph.write import WritePath
 
@@ -64,10 +64,14 @@ def load_files(
     *,
     replace: bool = False,
     base_iri: str | None = None,
+    bulk: bool = False,
 ) -> list[LoadResult]:
     """Load files into ``graph`` (or into the graphs a TriG/N-Quads file names) through the write path.
 
-    All graphs are checked before any is written: one invalid graph rejects the whole load.
+    All graphs are checked before any is written: one invalid graph rejects the whole load. With ``bulk``
+    (embedded store, every target graph empty) the checked triples go in through pyoxigraph's bulk loader —
+    several times faster, but not one transaction: if it fails, the new graphs are removed again; if the
+    process dies meanwhile, they may be partial (load again with ``--replace``).
     """
     start = time.perf_counter()
     files = rdf_files(paths)
@@ -88,6 +92,12 @@ def load_files(
     for report in reports.values():
         if not report.conforms:
             raise ValidationFailed(report)
+    store = writer.store
+    if bulk and isinstance(store, EmbeddedStore) and all(store.count(c.graph) == 0 for c in changes):
+        with writer.lock:  # private triples still go to the companion graphs
+            store.bulk_add([part for c in changes for part in split_change(store, c, writer.privacy)])
+        seconds = time.perf_counter() - start
+        return [LoadResult(c.graph, len(files), len(c.add), seconds, reports[c.graph]) for c in changes]
     results = []
     for change in changes:  # ... then write each in its own transaction
         writer.write(change, validate_change=False)

@@ -327,6 +327,26 @@ class EmbeddedStore(ApplyByCommit):
         # One SPARQL update is one transaction: drops, deletes and inserts land together or not at all.
         self._store.update(update_text(changes))
 
+    def bulk_add(self, changes: Sequence[Change]) -> None:
+        """Add to empty graphs with pyoxigraph's bulk loader: fast, but not one transaction. On an error the
+        graphs are removed again (they were empty); a process that dies meanwhile may leave them partial."""
+        if any(c.remove or not self._empty(c.graph) for c in changes):
+            raise IntegrationsgraphError("Der Massenimport schreibt nur in leere Graphen.")
+        with self._commit_lock:
+            try:
+                self._store.bulk_extend(
+                    ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(c.graph)) for c in changes for t in c.add
+                )
+                for c in changes:
+                    if not c.add:
+                        self._store.add_graph(ox.NamedNode(c.graph))
+            except BaseException:
+                for c in changes:
+                    self._store.remove_graph(ox.NamedNode(c.graph))
+                raise
+            finally:
+                self._revision += 1
+
     def _empty(self, graph: str) -> bool:
         return next(iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))), None) is None
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.config import ONTOLOGY_GRAPH, SHAPES_GRAPH, Settings, graph_iri
+from graph.config import ONTOLOGY_GRAPH, ROOT, SHAPES_GRAPH, Settings, graph_iri
 from graph.errors import ValidationFailed
 from graph.load import bootstrap, dataset_graphs, load_files
 from graph.store import EmbeddedStore
@@ -77,3 +77,25 @@ def test_sigkill_during_a_large_load_leaves_the_last_committed_state(tmp_path: P
         assert {q for q in after.native if q.graph_name.value != graph_iri("gross")} == committed
     finally:
         after.close()
+
+
+def test_a_bulk_load_keeps_personal_data_private_and_equals_a_normal_load(tmp_path: Path, shapes: Shapes) -> None:
+    folder = ROOT / "data" / "musterstadt"
+    g = graph_iri("musterstadt")
+    stores = {}
+    for bulk in (False, True):
+        store = EmbeddedStore(tmp_path / f"bulk-{bulk}")
+        load_files(WritePath(store, shapes), [folder], g, bulk=bulk)
+        stores[bulk] = store
+    for graph in (g, g + "/privat"):
+        assert set(stores[True].triples(graph)) == set(stores[False].triples(graph)), graph
+    assert stores[True].count(g + "/privat") > 0  # the fictional person went to the companion graph
+    assert stores[True].revision() != "0"
+
+
+def test_a_bulk_load_with_one_invalid_file_writes_nothing(tmp_path: Path, shapes: Shapes) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    bad = ROOT / "tests" / "data" / "core" / "handlungsziel-ohne-leitziel.ttl"
+    with pytest.raises(ValidationFailed):
+        load_files(WritePath(store, shapes), [ROOT / "data" / "musterstadt", bad], graph_iri("probe"), bulk=True)
+    assert store.graphs() == []
