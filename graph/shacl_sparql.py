@@ -85,6 +85,7 @@ class SparqlValidator:
     def __init__(self, shapes: Shapes) -> None:
         self.shapes = shapes
         self.compiled = compile_shapes(shapes)
+        self._paths: dict[Node, str] = {}
 
     def raw(self, store: Queryable, graphs: Sequence[str]) -> list[Raw]:
         """The results over the union of ``graphs`` (a dataset and its private companion), unreadable yet."""
@@ -114,6 +115,11 @@ class SparqlValidator:
         conforms = not any(r.severity == "Violation" for r in results)
         return SparqlReport(conforms=conforms, results=results, raw=raw, shapes_graph=self.shapes.graph)
 
+    def path(self, node: Node) -> str:
+        if node not in self._paths:
+            self._paths[node] = path_text(self.shapes.graph, node, self.shapes.graph)
+        return self._paths[node]
+
     def result(self, r: Raw, lookup: _Lookup) -> Result:
         messages = r.shape.messages
         de = messages.get("de") or messages.get(None) or next(iter(messages.values()), "")
@@ -124,7 +130,7 @@ class SparqlValidator:
             severity=SEVERITY_NAMES.get(severity, "Violation") if isinstance(severity, rdflib.URIRef) else "Violation",
             focus=str(focus),
             focus_label=label_of(lookup, focus),
-            path=path_text(self.shapes.graph, r.path, self.shapes.graph) if r.path is not None else None,
+            path=self.path(r.path) if r.path is not None else None,
             value=r.value.value if r.value is not None else None,
             message_de=de,
             message_en=messages.get("en") or de,
