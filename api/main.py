@@ -47,13 +47,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     app.include_router(home.router)
+    app.include_router(sparql_router)  # early: routes are matched in order, /sparql is the busiest
     app.include_router(compare.router)  # before resources: /api/vergleich/… is not a dataset
     app.include_router(resources.router)
     app.include_router(chain.router)
     app.include_router(linked_data.router)
     app.include_router(search.router)
     app.include_router(sheets.router)
-    app.include_router(sparql_router)
     app.include_router(analysis_routes.router)
     app.include_router(maps_routes.router)
     app.include_router(publish_routes.router)

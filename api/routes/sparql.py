@@ -102,6 +102,12 @@ def failure(exc: Exception, timeout: float) -> JSONResponse:
     return error_response(status, str(exc), headers=CORS if status != 500 else None)
 
 
+def endpoint(request: Request) -> str:
+    """This endpoint's URL (what ``request.url_for("sparql_get")`` gives, without its walk over every route:
+    a quarter of a small query's time on the server)."""
+    return str(request.base_url) + "sparql"
+
+
 async def run_query(request: Request, query: str, values: dict[str, list[str]], **extra: Any) -> Response:
     ctx: AppContext = request.app.state.ctx
     service: QueryService = request.app.state.sparql
@@ -112,9 +118,9 @@ async def run_query(request: Request, query: str, values: dict[str, list[str]], 
         fmt=one(values, "format"),
         default_uris=values.get("default-graph-uri", []),
         named_uris=values.get("named-graph-uri", []),
-        base_iri=str(request.url_for("sparql_get")),
+        base_iri=endpoint(request),
         private=authorised(request, ctx),
-        link=str(request.url_for("sparql_get")) + "#grenzen",
+        link=endpoint(request) + "#grenzen",
         **extra,
     )
     media = answer.media_type + ("; charset=utf-8" if answer.media_type.startswith("text/") else "")
