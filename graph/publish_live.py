@@ -8,7 +8,9 @@ rather than made up.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 
 import pyoxigraph as ox
 
@@ -16,11 +18,46 @@ from graph.catalog import FORMATS, DatasetEntry, FileInfo, build_catalog, licenc
 from graph.config import Settings
 from graph.errors import NotFound
 from graph.load import dataset_graphs, dataset_name
-from graph.publish import DUMPS, Snapshot, concept, digest, dump, dump_all, load_release, take_snapshot
+from graph.publish import (
+    DUMPS,
+    RELEASE_FILE,
+    Snapshot,
+    concept,
+    digest,
+    dump,
+    dump_all,
+    load_release,
+    take_snapshot,
+)
 from graph.store import Store
 from graph.tables import GraphIndex
 from graph.vocabulary_de import german_labels
 from graph.void import ALL, VoidDataset, describe
+
+_CACHE: OrderedDict[Hashable, list[ox.Triple]] = OrderedDict()
+_LOCK = threading.Lock()
+CACHE_SIZE = 16
+"""Catalog pages and VoID descriptions kept; each is a few hundred triples, made from the whole store."""
+
+
+def _cached(
+    store: Store, settings: Settings, key: tuple[Hashable, ...], make: Callable[[], list[ox.Triple]]
+) -> list[ox.Triple]:
+    """``make()`` once per store revision and release: the catalog and VoID read every public triple (a second
+    at a million triples), and a harvester asks for them again and again."""
+    release = settings.publish_dir / RELEASE_FILE if settings.publish_dir is not None else None
+    stamp = release.stat().st_mtime_ns if release is not None and release.exists() else None
+    full = (store.revision(), stamp, id(settings), *key)
+    with _LOCK:
+        if full in _CACHE:
+            _CACHE.move_to_end(full)
+            return _CACHE[full]
+    made = make()
+    with _LOCK:
+        _CACHE[full] = made
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return made
 
 
 def entries(snap: Snapshot, settings: Settings) -> tuple[list[DatasetEntry], str | None, str | None]:
@@ -55,12 +92,18 @@ def entries(snap: Snapshot, settings: Settings) -> tuple[list[DatasetEntry], str
 
 def catalog(store: Store, settings: Settings, site: str, page: int, page_url: Callable[[int], str]) -> list[ox.Triple]:
     """One page of the live catalog; :class:`NotFound` for a page that does not exist."""
-    snap = take_snapshot(store, settings)
-    found, issued, modified = entries(snap, settings)
-    pages = max(1, -(-len(found) // settings.catalog_page_size))
-    if not 1 <= page <= pages:
-        raise NotFound(f"Den Katalog gibt es nur auf den Seiten 1 bis {pages}.")
-    return build_catalog(found, settings, site, issued=issued, modified=modified, page=page, page_url=page_url, home="")
+
+    def make() -> list[ox.Triple]:
+        snap = take_snapshot(store, settings)
+        found, issued, modified = entries(snap, settings)
+        pages = max(1, -(-len(found) // settings.catalog_page_size))
+        if not 1 <= page <= pages:
+            raise NotFound(f"Den Katalog gibt es nur auf den Seiten 1 bis {pages}.")
+        return build_catalog(
+            found, settings, site, issued=issued, modified=modified, page=page, page_url=page_url, home=""
+        )
+
+    return _cached(store, settings, ("catalog", site, page, page_url(page)), make)
 
 
 def dataset_dump(store: Store, settings: Settings, name: str, suffix: str) -> bytes:
@@ -82,18 +125,24 @@ def dump_names(store: Store) -> list[str]:
 
 
 def void(store: Store, settings: Settings, site: str, sparql_endpoint: str | None) -> list[ox.Triple]:
-    """The VoID description made now."""
-    snap = take_snapshot(store, settings)
-    found, _issued, modified = entries(snap, settings)
-    datasets = [
-        VoidDataset(e.name, e.title_de, snap.datasets[e.name], [f.path for f in e.files], licence_of(settings, e.name))
-        for e in found
-    ]
-    everything = VoidDataset(
-        ALL,
-        "Alle Datensätze, Ontologie und Prüfregeln",
-        [q.triple for q in snap.quads()],
-        [f"dumps/{ALL}.{s}" for s in DUMPS],
-        settings.licence,
-    )
-    return describe(datasets, everything, settings, site, modified=modified, sparql_endpoint=sparql_endpoint)
+    """The VoID description made now (or at the last change of the store)."""
+
+    def make() -> list[ox.Triple]:
+        snap = take_snapshot(store, settings)
+        found, _issued, modified = entries(snap, settings)
+        datasets = [
+            VoidDataset(
+                e.name, e.title_de, snap.datasets[e.name], [f.path for f in e.files], licence_of(settings, e.name)
+            )
+            for e in found
+        ]
+        everything = VoidDataset(
+            ALL,
+            "Alle Datensätze, Ontologie und Prüfregeln",
+            [q.triple for q in snap.quads()],
+            [f"dumps/{ALL}.{s}" for s in DUMPS],
+            settings.licence,
+        )
+        return describe(datasets, everything, settings, site, modified=modified, sparql_endpoint=sparql_endpoint)
+
+    return _cached(store, settings, ("void", site, sparql_endpoint), make)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +20,7 @@ from rdflib.namespace import SH
 from api.main import create_app
 from graph.catalog import codelist_triples
 from graph.config import ROOT, Settings, graph_iri
+from graph.generate import municipality
 from graph.privacy import private_graph
 from graph.rdfio import rdflib_graph
 from graph.store import Store
@@ -170,3 +172,22 @@ def test_the_dumps_page_for_browsers_links_every_dump_and_names_the_licence(clie
     for d in client.get("/dumps").json()["dumps"]:
         assert f'href="{d["url"]}"' in r.text
     assert "Datenlizenz Deutschland" in r.text and "fiktives Beispiel" in r.text
+
+
+def test_the_catalog_and_void_follow_a_write_at_once(tmp_path: Path) -> None:
+    """Catalog pages and VoID are kept per store revision: a new dataset shows at once, without a restart."""
+    settings = Settings(store=tmp_path / "store", write_token="test-token", catalog_page_size=50)
+    with TestClient(create_app(settings)) as c:
+        before = c.get("/catalog", headers={"Accept": "text/turtle"}).text
+        assert c.get("/catalog", headers={"Accept": "text/turtle"}).text == before  # (from the cache)
+        assert "dumps/fiktiv-001.ttl" not in before
+        data = ox.serialize([q.triple for q in municipality(1)], format=ox.RdfFormat.TURTLE)
+        r = c.put(
+            "/store",
+            params={"graph": graph_iri("fiktiv-001")},
+            content=data,
+            headers={"Content-Type": "text/turtle", "Authorization": "Bearer test-token"},
+        )
+        assert r.status_code in (201, 204), r.text
+        assert "dumps/fiktiv-001.ttl" in c.get("/catalog", headers={"Accept": "text/turtle"}).text
+        assert "fiktiv-001" in c.get("/.well-known/void").text
