@@ -228,6 +228,10 @@ class QueryService:
         results_fmt, graph_fmt = negotiate(info.form, accept, fmt)
         visible = visible_graphs(self.store, private=private)
         ds = dataset(info, default_uris, named_uris, visible, self.store.graphs())
+        public_snapshot = self.pool is not None and not private
+        if public_snapshot and not (default_uris or named_uris or info.has_dataset):
+            # The public snapshot holds no private graph: its union of all graphs is the visible dataset.
+            ds = Dataset(None, None)
         job = {
             "query": query,
             "default_graphs": ds.default,
@@ -237,6 +241,7 @@ class QueryService:
             "results_format": results_fmt,
             "rdf_format": graph_fmt,
             "limit": self.limit,
+            "public": public_snapshot,
         }
         if self.pool is not None:
             header, body = self.pool.run(job, self.timeout)

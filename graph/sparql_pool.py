@@ -32,6 +32,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.errors import IntegrationsgraphError
+from graph.privacy import is_private_graph
 
 SNAPSHOT_PREFIX = ".sparql-snapshot-"
 
@@ -69,35 +70,63 @@ class Snapshots:
         self._write_lock = write_lock if write_lock is not None else contextlib.nullcontext()
         self._seen: tuple[tuple[str, int, int], ...] | None = None
         self._current: Path | None = None
+        self._public: Path | None = None
         self._n = 0
         self.made = 0
 
-    def current(self) -> Path:
-        """The newest snapshot, made now if the store changed since the last one."""
+    def current(self, *, public: bool = False) -> Path:
+        """The newest snapshot, made now if the store changed since the last one.
+
+        With ``public``, its public variant: the same checkpoint without the private companion graphs, so a
+        public query can read the union of all graphs — as fast as a query gets on Oxigraph — instead of
+        listing every visible graph as the default graph (10–50× slower at a million triples).
+        """
         with self._lock:
-            if self._current is not None and fingerprint(self.live) == self._seen:
+            if self._current is None or fingerprint(self.live) != self._seen:
+                # Hold the write path's lock so that no commit lands between the checkpoint and the
+                # fingerprint taken after it (the checkpoint itself flushes and so changes the folder).
+                with self._write_lock:
+                    self._n += 1
+                    target = self.root / str(self._n)
+                    self.store.backup(str(target))
+                    self._seen = fingerprint(self.live)
+                self._current = target
+                self._public = None
+                self.made += 1
+            if not public:
                 return self._current
-            # Hold the write path's lock so that no commit lands between the checkpoint and the
-            # fingerprint taken after it (the checkpoint itself flushes and so changes the folder).
-            with self._write_lock:
-                self._n += 1
-                target = self.root / str(self._n)
-                self.store.backup(str(target))
-                self._seen = fingerprint(self.live)
-            self._current = target
-            self.made += 1
-            return target
+            if self._public is None:
+                self._public = _without_private(self._current, self.root / f"{self._n}-public")
+            return self._public
 
     def collect(self, in_use: set[str]) -> None:
         """Remove snapshots that are neither the newest nor open in a worker."""
         with self._lock:
-            keep = in_use | ({str(self._current)} if self._current else set())
+            keep = in_use | {str(p) for p in (self._current, self._public) if p is not None}
             for child in self.root.iterdir():
                 if str(child) not in keep:
                     shutil.rmtree(child, ignore_errors=True)
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _without_private(full: Path, target: Path) -> Path:
+    """A copy of the checkpoint ``full`` (hard links again) from which the private graphs are removed."""
+    snapshot = ox.Store.read_only(str(full))
+    try:
+        snapshot.backup(str(target))
+    finally:
+        del snapshot
+    public = ox.Store(str(target))
+    try:
+        for g in list(public.named_graphs()):
+            if isinstance(g, ox.NamedNode) and is_private_graph(g.value):
+                public.remove_graph(g)
+        public.flush()
+    finally:
+        del public
+    return target
 
 
 def remove_stale_snapshots(live: Path) -> None:
@@ -205,7 +234,7 @@ class QueryPool:
             raise QueryBusy("Alle Abfrage-Prozesse sind belegt.") from exc
         healthy = True
         try:
-            job = {**job, "snapshot": str(self.snapshots.current())}
+            job = {**job, "snapshot": str(self.snapshots.current(public=bool(job.get("public"))))}
             return worker.call(job, start + timeout)
         except (QueryTimeout, WorkerFailed):
             healthy = False

@@ -78,3 +78,30 @@ def test_pool_answers_a_plain_query(tmp_path: Path) -> None:
     finally:
         pool.close()
         store.close()
+
+
+def test_public_queries_read_the_union_of_a_snapshot_without_private_graphs(tmp_path: Path) -> None:
+    """The public snapshot drops the private companion graphs, so the fast union default graph is safe."""
+    from graph.sparql import QueryService
+
+    g = "https://w3id.org/integrationsgraph/graph/probe"
+    ex = "http://example.org/"
+    store = EmbeddedStore(tmp_path / "store")
+    store.apply(g, add=[ox.Triple(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "p"), ox.Literal("öffentlich"))])
+    store.apply(g + "/privat", add=[ox.Triple(ox.NamedNode(ex + "b"), ox.NamedNode(ex + "p"), ox.Literal("geheim"))])
+    service = QueryService(store, timeout=30, limit=100, workers=1)
+    try:
+        public = service.pool.snapshots.current(public=True)  # type: ignore[union-attr]
+        full = service.pool.snapshots.current()  # type: ignore[union-attr]
+        assert {str(n) for n in ox.Store.read_only(str(full)).named_graphs()} == {f"<{g}>", f"<{g}/privat>"}
+        assert {str(n) for n in ox.Store.read_only(str(public)).named_graphs()} == {f"<{g}>"}
+        query = "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o"
+        seen = service.run(query, accept="text/tab-separated-values").body.decode()
+        assert "öffentlich" in seen and "geheim" not in seen
+        graphs = service.run("SELECT ?g WHERE { GRAPH ?g { } }", accept="text/tab-separated-values").body.decode()
+        assert "privat" not in graphs
+        everything = service.run(query, accept="text/tab-separated-values", private=True).body.decode()
+        assert "öffentlich" in everything and "geheim" in everything
+    finally:
+        service.close()
+        store.close()
