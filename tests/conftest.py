@@ -185,6 +185,25 @@ def backend_settings(request: pytest.FixtureRequest) -> Callable[[str], dict[str
     return make
 
 
+@pytest.fixture(scope="session")
+def app_client(
+    tmp_path_factory: pytest.TempPathFactory, backend_settings: Callable[[str], dict[str, Any]]
+) -> Callable[..., AbstractContextManager[Any]]:
+    """``app_client(backend, name, **settings)``: the app in a ``TestClient`` on that backend, its store in a
+    fresh folder. A module's ``client`` fixture with ``params=["embedded", "remote"]`` runs on both."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    @contextmanager
+    def make(backend: str, name: str, **fields: Any) -> Iterator[TestClient]:
+        settings = Settings(store=tmp_path_factory.mktemp(name) / "store", **fields, **backend_settings(backend))
+        with TestClient(create_app(settings)) as c:
+            yield c
+
+    return make
+
+
 @pytest.fixture(params=["embedded", "remote"])
 def backend(request: pytest.FixtureRequest) -> Store:
     """Each store implementation in turn: the embedded store in memory, and a real Oxigraph server over HTTP.

@@ -10,8 +10,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from graph.config import Settings, graph_iri
+from graph.config import graph_iri
 from graph.rdfio import parse_file
 
 DATA = Path(__file__).parents[1] / "data" / "analysis"
@@ -19,15 +18,9 @@ ID = "https://w3id.org/integrationsgraph/id/kleinstadt/"
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
-def client(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    backend_settings: Callable[[str], dict[str, Any]],
-) -> Iterator[TestClient]:
+def client(request: pytest.FixtureRequest, app_client: Callable[..., Any]) -> Iterator[TestClient]:
     """The app on the embedded store and on a real Oxigraph server, the fixtures loaded into it after start-up."""
-    path = tmp_path_factory.mktemp("analysis") / "store"
-    settings = Settings(store=path, datasets=[], write_token="test-token", **backend_settings(request.param))
-    with TestClient(create_app(settings)) as c:
+    with app_client(request.param, "analysis", datasets=[], write_token="test-token") as c:
         store = c.app.state.ctx.store  # type: ignore[attr-defined]
         for name in ("kleinstadt", "zweitstadt"):
             store.apply(graph_iri(name), add=[q.triple for q in parse_file(DATA / f"{name}.ttl")])

@@ -13,8 +13,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from graph.config import ONTOLOGY_GRAPH, Settings
+from graph.config import ONTOLOGY_GRAPH
 
 TOKEN = "test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -29,18 +28,8 @@ PERSON_JANE = PERSON.replace("John Doe", "Jane Doe")
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
-def client(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    backend_settings: Callable[[str], dict[str, Any]],
-) -> Iterator[TestClient]:
-    settings = Settings(
-        store=tmp_path_factory.mktemp("gsp") / "store",
-        write_token=TOKEN,
-        datasets=[],
-        **backend_settings(request.param),
-    )
-    with TestClient(create_app(settings)) as c:
+def client(request: pytest.FixtureRequest, app_client: Callable[..., Any]) -> Iterator[TestClient]:
+    with app_client(request.param, "gsp", write_token=TOKEN, datasets=[]) as c:
         yield c
 
 

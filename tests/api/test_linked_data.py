@@ -10,9 +10,8 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from api.routes.linked_data import negotiate, page_url
-from graph.config import ROOT, Settings
+from graph.config import ROOT
 
 RHEINE = "https://w3id.org/integrationsgraph/id/rheine/"
 FIELD = "/id/rheine/handlungsfeld/sprachfoerderung"
@@ -20,16 +19,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
-def client(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    backend_settings: Callable[[str], dict[str, Any]],
-) -> Iterator[TestClient]:
+def client(request: pytest.FixtureRequest, app_client: Callable[..., Any]) -> Iterator[TestClient]:
     """The app on the embedded store and on a real Oxigraph server (Rheine and Musterstadt loaded on start-up)."""
-    settings = Settings(
-        store=tmp_path_factory.mktemp("ld") / "store", write_token="test-token", **backend_settings(request.param)
-    )
-    with TestClient(create_app(settings)) as c:
+    with app_client(request.param, "ld", write_token="test-token") as c:
         yield c
 
 

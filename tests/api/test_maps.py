@@ -14,8 +14,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from graph.config import ROOT, Settings, graph_iri
+from graph.config import ROOT, graph_iri
 from graph.rdfio import parse_file
 
 DATA = Path(__file__).parents[1] / "data" / "analysis"
@@ -24,14 +23,9 @@ URL = re.compile(r"https?://[^\s\"'<>()\\]+")
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
-def client(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    backend_settings: Callable[[str], dict[str, Any]],
-) -> Iterator[TestClient]:
+def client(request: pytest.FixtureRequest, app_client: Callable[..., Any]) -> Iterator[TestClient]:
     """The app on the embedded store and on a real Oxigraph server, the fixtures loaded into it after start-up."""
-    path = tmp_path_factory.mktemp("maps") / "store"
-    with TestClient(create_app(Settings(store=path, datasets=[], **backend_settings(request.param)))) as c:
+    with app_client(request.param, "maps", datasets=[]) as c:
         store = c.app.state.ctx.store  # type: ignore[attr-defined]
         for name in ("kleinstadt", "zweitstadt"):
             store.apply(graph_iri(name), add=[q.triple for q in parse_file(DATA / f"{name}.ttl")])

@@ -34,16 +34,9 @@ NEEDLES = ["Erika Mustermann", "erika.mustermann@musterstadt.example", ERIKA]
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
-def client(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    backend_settings: Callable[[str], dict[str, Any]],
-) -> Iterator[TestClient]:
+def client(request: pytest.FixtureRequest, app_client: Callable[..., Any]) -> Iterator[TestClient]:
     """The app on the embedded store and on a real Oxigraph server (Rheine and Musterstadt loaded on start-up)."""
-    settings = Settings(
-        store=tmp_path_factory.mktemp("publish-api") / "store", catalog_page_size=1, **backend_settings(request.param)
-    )
-    with TestClient(create_app(settings)) as c:
+    with app_client(request.param, "publish-api", catalog_page_size=1) as c:
         yield c
 
 

@@ -27,15 +27,8 @@ API = "/api/musterstadt"
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
-def client(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    backend_settings: Callable[[str], dict[str, Any]],
-) -> Iterator[TestClient]:
-    settings = Settings(
-        store=tmp_path_factory.mktemp("rest") / "store", write_token=TOKEN, **backend_settings(request.param)
-    )
-    with TestClient(create_app(settings)) as c:
+def client(request: pytest.FixtureRequest, app_client: Callable[..., Any]) -> Iterator[TestClient]:
+    with app_client(request.param, "rest", write_token=TOKEN) as c:
         yield c
 
 

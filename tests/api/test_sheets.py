@@ -14,32 +14,19 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from api.main import create_app
-from graph.config import Settings
-
 DATA = Path(__file__).parents[1] / "data" / "sheets"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOKEN = {"Authorization": "Bearer test-token"}
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
-def client(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    backend_settings: Callable[[str], dict[str, Any]],
-) -> Iterator[TestClient]:
+def client(request: pytest.FixtureRequest, app_client: Callable[..., Any]) -> Iterator[TestClient]:
     """The app on the embedded store and on a real Oxigraph server (no dataset loaded on start-up)."""
     sys.path.insert(0, str(DATA))
     make_bad = import_module("make_bad")
     if not (DATA / make_bad.BIG).exists():
         make_bad.make(DATA)
-    settings = Settings(
-        store=tmp_path_factory.mktemp("api-sheets") / "store",
-        write_token="test-token",
-        datasets=[],
-        **backend_settings(request.param),
-    )
-    with TestClient(create_app(settings)) as c:
+    with app_client(request.param, "api-sheets", write_token="test-token", datasets=[]) as c:
         yield c
 
 

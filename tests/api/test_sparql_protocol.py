@@ -28,19 +28,8 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
-def client(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    backend_settings: Callable[[str], dict[str, Any]],
-) -> Iterator[TestClient]:
-    settings = Settings(
-        store=tmp_path_factory.mktemp("protocol") / "store",
-        write_token=TOKEN,
-        datasets=[],
-        result_limit=5,
-        **backend_settings(request.param),
-    )
-    with TestClient(create_app(settings)) as c:
+def client(request: pytest.FixtureRequest, app_client: Callable[..., Any]) -> Iterator[TestClient]:
+    with app_client(request.param, "protocol", write_token=TOKEN, datasets=[], result_limit=5) as c:
         data = f"""INSERT DATA {{
           GRAPH <{D1}> {{ <{D1}> a <http://xmlns.com/foaf/0.1/Document> }}
           GRAPH <{D2}> {{ <{D2}> a <http://xmlns.com/foaf/0.1/Document> }}
