@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import IntegrationsgraphError, InvalidQuery, NotFound, ParseError, ValidationFailed
 from graph.remote import RemoteStoreError, RemoteTimeout
+from graph.remote_lock import LeaseBusy
 from graph.store import StoreLocked
 from graph.write import WriteBusy
 
@@ -32,6 +33,7 @@ STATUS = {
     ValidationFailed: 422,
     StoreLocked: 503,
     WriteBusy: 503,  # other processes kept committing first; try again
+    LeaseBusy: 503,  # … or kept the write lease
     RemoteTimeout: 504,  # the SPARQL server (INTEGRATIONSGRAPH_STORE_URL) did not answer in time
     RemoteStoreError: 502,  # … is unreachable or answered with an error
 }

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -22,6 +23,7 @@ import pyoxigraph as ox
 
 from graph.config import SYSTEM_GRAPH
 from graph.errors import IntegrationsgraphError, InvalidQuery
+from graph.remote_lock import write_lease
 from graph.store import (
     COMMIT_MARK,
     DCT_IDENTIFIER,
@@ -270,6 +272,10 @@ class RemoteStore(ApplyByCommit):
 
     def incoming(self, graph: str, nodes: Iterable[ox.NamedNode]) -> list[ox.Triple]:
         return self._around(graph, nodes, "o")
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """The store-wide write lease (:mod:`graph.remote_lock`): one writer at a time across processes."""
+        return write_lease(self._update, self._select)
 
     def revision(self) -> str:
         """The revision in the system graph (``""`` before the first commit through this application)."""

@@ -7,8 +7,10 @@ implementation over a remote SPARQL 1.1 server fits the same protocol. Terms are
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -109,6 +111,11 @@ class Store(Protocol):
 
     def revision(self) -> str:
         """The store's current revision: it changes with every commit, in whatever process makes it."""
+        ...
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """Hold the store-wide write lease for a read-validate-commit (several processes on one SPARQL server);
+        a no-op where this process is the only writer."""
         ...
 
     def drop(self, graph: str) -> bool:
@@ -304,6 +311,9 @@ class EmbeddedStore(ApplyByCommit):
 
     def revision(self) -> str:
         return str(self._revision)
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        return contextlib.nullcontext()  # RocksDB lets only this process open the store
 
     def commit(self, changes: Sequence[Change], *, expect: str | None = None) -> None:
         with self._commit_lock:

@@ -5,10 +5,10 @@ one named graph is validated on the nodes it touches and the nodes those reach (
 step in), so a write costs O(change), not O(graph). A change that replaces a whole graph is
 validated whole. A rejected change raises :class:`ValidationFailed` and writes nothing.
 
-Several processes may write to one SPARQL server (``serve --workers N``). Each write reads the store's
-revision first, builds and validates the change on what it reads, and commits only if the revision is
-unchanged; otherwise it starts over on the new state (optimistic concurrency), so nothing is lost,
-written twice, or validated against a state that no longer holds.
+Several processes may write to one SPARQL server (``serve --workers N``). Each write holds the store's
+write lease (:mod:`graph.remote_lock`) while it reads, builds and validates the change and commits it, so
+nothing is lost, written twice, or validated against a state that no longer holds. The commit is also
+guarded by the store's revision (for writers that do not take the lease); a lost race starts over.
 """
 
 from __future__ import annotations
@@ -91,7 +91,9 @@ class WritePath:
         :data:`MAX_ATTEMPTS` lost races, :class:`ValidationFailed` on Violations; either way nothing is written.
         """
         for attempt in range(MAX_ATTEMPTS):
-            with self._lock:
+            # The lease keeps other processes' writers out from the read to the commit (a SPARQL server does not
+            # serialise concurrent updates); the revision check catches anyone who writes without it.
+            with self._lock, self.store.exclusive():
                 expect = self.store.revision()
                 changes = build()
                 reports = [self.check(c) for c in changes] if validate_change else []
