@@ -161,6 +161,32 @@ def analyse_update(text: str) -> UpdateInfo:
     return info
 
 
+def data_graphs(text: str) -> list[str] | None:
+    """The named graphs an update of only ``INSERT DATA`` / ``DELETE DATA`` operations writes — or ``None`` when it
+    may read or write anything else (a ``WHERE``, graph management, a prologue between operations, a graph
+    name that cannot be read here). Such an update needs no other graph to work out what it changes."""
+    toks = tokens(text)
+    prefixes, base, start = _prologue(toks)
+    graphs: set[str] = set()
+    for i in range(start, len(toks)):
+        tok, before = toks[i], toks[i - 1] if i else None
+        if tok.kind != "word" or (before is not None and before.text == "@"):
+            continue  # (a language tag is not a keyword)
+        word = tok.upper
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if word in ("INSERT", "DELETE"):
+            if nxt is None or nxt.upper != "DATA":
+                return None
+        elif word == "GRAPH":
+            iri = _expand(nxt, prefixes, base) if nxt is not None else None
+            if iri is None:
+                return None
+            graphs.add(iri)
+        elif word not in ("DATA", "A", "TRUE", "FALSE", "_"):
+            return None
+    return sorted(graphs)
+
+
 def inject_using(text: str, default: list[str], named: list[str], *, skip_own: bool) -> str:
     """Put ``USING <g>`` / ``USING NAMED <g>`` before the WHERE of every DELETE/INSERT … WHERE operation.
 

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from graph.config import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from graph.errors import InvalidQuery
 from graph.sparql import Forbidden
-from graph.sparql_text import analyse_update, inject_using, syntax_position
+from graph.sparql_text import analyse_update, data_graphs, inject_using, syntax_position
 from graph.store import Change, EmbeddedStore, Store
 from graph.validate import Report
 from graph.write import WritePath
@@ -148,17 +148,19 @@ def delta(store: ox.Store, text: str, base_iri: str | None) -> Delta:
     )
 
 
-def _local(store: Store) -> ox.Store:
+def _local(store: Store, only: list[str] | None = None) -> ox.Store:
     """The pyoxigraph store to compute the delta on: the embedded one, or a copy of a remote store's graphs.
 
-    The copy costs one request per graph (what the embedded path costs in memory anyway: ``delta`` copies).
-    It is made inside the write path's transaction, so a copy made stale by another process's commit is
-    thrown away and made again.
+    The copy costs one request per graph (what the embedded path costs in memory anyway: ``delta`` copies) —
+    only the graphs named in ``only`` when the update is all ``INSERT DATA``/``DELETE DATA``, which reads
+    nothing else. It is made inside the write path's transaction, so a copy made stale by another process's
+    commit is thrown away and made again.
     """
     if isinstance(store, EmbeddedStore):
         return store.native
     copy = ox.Store()
-    for g in store.graphs():
+    present = store.graphs()
+    for g in present if only is None else [g for g in only if g in present]:
         node = ox.NamedNode(g)
         copy.add_graph(node)
         copy.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in store.triples(g))
@@ -180,8 +182,10 @@ def apply_update(
     # other write slips in (this process holds the lock; another process's commit makes it start over).
     deltas: list[Delta] = []
 
+    only = data_graphs(prepared)
+
     def build() -> list[Change]:
-        deltas[:] = [delta(_local(store), prepared, base_iri)]
+        deltas[:] = [delta(_local(store, only), prepared, base_iri)]
         return deltas[0].changes
 
     with writer.lock:
