@@ -69,9 +69,10 @@ def has_companion(graph: str) -> bool:
     return graph.startswith(GRAPH_BASE) and not is_private_graph(graph) and name not in SYSTEM_NAMES
 
 
-def public_graphs(store: Store) -> list[str]:
-    """Every named graph the public may read (all but the private companions and the store's bookkeeping)."""
-    return [g for g in store.graphs() if not is_private_graph(g) and g != SYSTEM_GRAPH]
+def public_graphs(store: Store, graphs: list[str] | None = None) -> list[str]:
+    """Every named graph the public may read (all but the private companions and the store's bookkeeping) — of
+    ``graphs`` when the caller has just listed them (a request less on a SPARQL server)."""
+    return [g for g in (store.graphs() if graphs is None else graphs) if not is_private_graph(g) and g != SYSTEM_GRAPH]
 
 
 def _is_true(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> bool:

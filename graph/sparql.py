@@ -70,9 +70,11 @@ ALIASES = {
 LINK_NOTE = "Ergebnis gekürzt / result truncated"
 
 
-def visible_graphs(store: Store, *, private: bool = False) -> list[str]:
-    """The graphs a query may read: the public ones (``graph.privacy.public_graphs``), all with ``private``."""
-    return store.graphs() if private else public_graphs(store)
+def visible_graphs(store: Store, *, private: bool = False, graphs: list[str] | None = None) -> list[str]:
+    """The graphs a query may read: the public ones (``graph.privacy.public_graphs``), all with ``private``
+    (of ``graphs`` when the caller has listed them already)."""
+    every = store.graphs() if graphs is None else graphs
+    return every if private else public_graphs(store, every)
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -226,8 +228,9 @@ class QueryService:
                 "Dateien ab."
             )
         results_fmt, graph_fmt = negotiate(info.form, accept, fmt)
-        visible = visible_graphs(self.store, private=private)
-        ds = dataset(info, default_uris, named_uris, visible, self.store.graphs())
+        every = self.store.graphs()  # once: on a SPARQL server each listing is a request
+        visible = visible_graphs(self.store, private=private, graphs=every)
+        ds = dataset(info, default_uris, named_uris, visible, every)
         public_snapshot = self.pool is not None and not private
         if public_snapshot and not (default_uris or named_uris or info.has_dataset):
             # The public snapshot holds no private graph: its union of all graphs is the visible dataset.
