@@ -95,7 +95,8 @@ def serve(store_path: Path | None, host: str, port: int, workers: int) -> None:
 @click.option(
     "--bulk",
     is_flag=True,
-    help="New graphs only, embedded store: write with the bulk loader (fast; not one transaction).",
+    help="New graphs only: write with the bulk loader (embedded) or one Graph Store POST per graph (SPARQL "
+    "server with INTEGRATIONSGRAPH_GRAPH_STORE_URL); fast, not one transaction.",
 )
 @click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
 def load(

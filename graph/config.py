@@ -36,6 +36,11 @@ class Settings(BaseSettings):
         description="Update endpoint of that server (e.g. `http://localhost:7878/update`); unset: the query "
         "endpoint takes updates too.",
     )
+    graph_store_url: str | None = Field(
+        default=None,
+        description="Graph Store Protocol endpoint of that server (e.g. `http://localhost:7878/store`); optional: "
+        "reads whole graphs with one GET and lets `load --bulk` send each new graph with one POST.",
+    )
     store_user: str | None = Field(default=None, description="User name for HTTP basic auth at the SPARQL server.")
     store_password: SecretStr | None = Field(
         default=None,

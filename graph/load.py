@@ -15,6 +15,7 @@ from graph.config import GRAPH_BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH, SYSTEM_GRAPH,
 from graph.errors import ParseError, ValidationFailed
 from graph.privacy import WithCompanions, has_companion, is_private_graph, private_graph, split_change
 from graph.rdfio import DATASET_FORMATS, parse_file, rdf_files, rdf_format, rdflib_graph
+from graph.remote import RemoteStore
 from graph.shacl_sparql import sparql_validator
 from graph.store import Change, EmbeddedStore, Store
 from graph.validate import Report, Shapes, validate
@@ -93,7 +94,7 @@ def load_files(
         if not report.conforms:
             raise ValidationFailed(report)
     store = writer.store
-    if bulk and isinstance(store, EmbeddedStore) and all(store.count(c.graph) == 0 for c in changes):
+    if bulk and isinstance(store, EmbeddedStore | RemoteStore) and all(store.count(c.graph) == 0 for c in changes):
         with writer.lock:  # private triples still go to the companion graphs
             store.bulk_add([part for c in changes for part in split_change(store, c, writer.privacy)])
         seconds = time.perf_counter() - start

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from graph.config import SYSTEM_GRAPH
 from graph.errors import IntegrationsgraphError, InvalidQuery
+from graph.remote_gsp import add_graph, read_graph
 from graph.remote_lock import write_lease
 from graph.store import (
     COMMIT_MARK,
@@ -108,9 +109,11 @@ class RemoteStore(ApplyByCommit):
         password: str | None = None,
         timeout: float = 60.0,
         union_parameter: bool = True,
+        graph_store_url: str | None = None,
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url or query_url
+        self.graph_store_url = graph_store_url
         self.union_parameter = union_parameter
         self.timeout = timeout
         auth: httpx.Auth | None = None
@@ -132,6 +135,7 @@ class RemoteStore(ApplyByCommit):
             password=password,
             timeout=settings.store_timeout,
             union_parameter=settings.store_union_parameter,
+            graph_store_url=settings.graph_store_url,
         )
 
     # --- HTTP ---------------------------------------------------------------------------------------
@@ -256,7 +260,28 @@ class RemoteStore(ApplyByCommit):
         return 0
 
     def triples(self, graph: str) -> Iterator[ox.Triple]:
+        if self.graph_store_url is not None:
+            yield from read_graph(self._client, self.graph_store_url, graph)
+            return
         yield from self._construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_graph(graph)} {{ ?s ?p ?o }} }}")
+
+    def bulk_add(self, changes: Sequence[Change]) -> None:
+        """Add to empty graphs, one Graph Store ``POST`` per graph (one update per graph without a Graph Store
+        URL): not one transaction — on an error the new graphs are dropped again."""
+        if any(c.remove or self.count(c.graph) for c in changes):
+            raise IntegrationsgraphError("Der Massenimport schreibt nur in leere Graphen.")
+        with self.exclusive():
+            try:
+                for c in changes:
+                    if self.graph_store_url is not None and c.add:
+                        add_graph(self._client, self.graph_store_url, c.graph, c.add)
+                    else:
+                        self._update(update_text([Change(c.graph, c.add, replace=not c.add)]))
+            except BaseException:
+                self._update(" ;\n".join(f"DROP SILENT GRAPH {_graph(c.graph)}" for c in changes))
+                raise
+            finally:
+                self._update(bump_text(uuid.uuid4().hex))
 
     def _around(self, graph: str, nodes: Iterable[Any], var: str) -> list[ox.Triple]:
         unique = list(dict.fromkeys(nodes))
