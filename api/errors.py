@@ -9,11 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph.errors import IntegrationsgraphError, InvalidQuery, NotFound, ParseError, ValidationFailed
+from graph.errors import IntegrationsgraphError, InvalidQuery, NotFound, ParseError, ValidationFailed, WriteBusy
 from graph.remote import RemoteStoreError, RemoteTimeout
-from graph.remote_lock import LeaseBusy
 from graph.store import StoreLocked
-from graph.write import WriteBusy
 
 
 def error_body(status: int, error: str, errors: list[Any] | None = None) -> dict[str, Any]:
@@ -32,8 +30,7 @@ STATUS = {
     ParseError: 400,
     ValidationFailed: 422,
     StoreLocked: 503,
-    WriteBusy: 503,  # other processes kept committing first; try again
-    LeaseBusy: 503,  # … or kept the write lease
+    WriteBusy: 503,  # other processes kept committing first or held the write lease; try again
     RemoteTimeout: 504,  # the SPARQL server (INTEGRATIONSGRAPH_STORE_URL) did not answer in time
     RemoteStoreError: 502,  # … is unreachable or answered with an error
 }

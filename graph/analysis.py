@@ -9,8 +9,6 @@ network's fingerprint, so a repeated request costs the queries, not the betweenn
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -20,6 +18,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from graph.brandes import DENSE_LIMIT, betweenness_dense
+from graph.lru import LRU
 from graph.network import (
     KIO,
     NETWORK_TYPES,
@@ -385,25 +384,14 @@ def fingerprint(g: nx.Graph) -> str:
     return h.hexdigest()
 
 
-_CACHE: OrderedDict[str, Analysis] = OrderedDict()
-_LOCK = threading.Lock()
 CACHE_SIZE = 16
+_CACHE: LRU[Analysis] = LRU(CACHE_SIZE)
 
 
 def analyse_store(store: Store, dataset: str | None) -> tuple[nx.Graph, Analysis]:
     """The knowledge network of one dataset (or of all for ``None``) and its analysis, cached by fingerprint."""
     k = knowledge_graph(store, scope(store, dataset))
-    key = fingerprint(k)
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return k, _CACHE[key]
-    result = analyse(k)
-    with _LOCK:
-        _CACHE[key] = result
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return k, result
+    return k, _CACHE.get_or_make(fingerprint(k), lambda: analyse(k))
 
 
 def write_metrics(store: Store, datasets: Sequence[str], generated: datetime) -> dict[str, int]:

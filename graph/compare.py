@@ -78,9 +78,8 @@ def _number(term: object) -> float | str:
         return text
 
 
-def datasets(store: Store) -> list[Dataset]:
-    """Every dataset with its title and whether it is fictional (one query for all)."""
-    graphs = dataset_graphs(store)
+def datasets(store: Store, graphs: list[str]) -> list[Dataset]:
+    """Every dataset of ``graphs`` with its title and whether it is fictional (one query for all)."""
     found: dict[str, Dataset] = {g: Dataset(dataset_name(g), dataset_name(g), False) for g in graphs}
     rows = store.query(TITLES, default_graphs=[], named_graphs=graphs)
     assert isinstance(rows, ox.QuerySolutions)
@@ -98,9 +97,9 @@ def _scheme(store: Store, scheme: str) -> list[Entry]:
     return [Entry(_text(r["c"]), _text(r["label"]), _text(r["code"]) or None) for r in rows]
 
 
-def _rows(store: Store, query: str, bindings: dict[str, Term]) -> list[ox.QuerySolution]:
+def _rows(store: Store, query: str, bindings: dict[str, Term], graphs: list[str]) -> list[ox.QuerySolution]:
     text = next(ex.text for ex in examples() if ex.name == query)
-    result = store.query(text, bindings=bindings, named_graphs=dataset_graphs(store))
+    result = store.query(text, bindings=bindings, named_graphs=graphs)
     assert isinstance(result, ox.QuerySolutions)
     return list(result)
 
@@ -114,9 +113,10 @@ def _fill(entries: list[Entry], names: list[str]) -> list[Entry]:
 
 def fields(store: Store) -> tuple[list[Dataset], list[Entry]]:
     """Per shared theme: each dataset's own field for it and its number of measures."""
-    ds = datasets(store)
+    graphs = dataset_graphs(store)
+    ds = datasets(store, graphs)
     entries = {e.iri: e for e in _scheme(store, "Themenfelder")}
-    for r in _rows(store, "handlungsfelder-im-vergleich", {}):
+    for r in _rows(store, "handlungsfelder-im-vergleich", {}, graphs):
         e = entries.get(_text(r["thema"]))
         if e is not None:
             row = Row(dataset_name(_text(r["datensatz"])), _text(r["handlungsfeld"]), _text(r["name"]))
@@ -128,7 +128,8 @@ def fields(store: Store) -> tuple[list[Dataset], list[Entry]]:
 def indicators(store: Store, reference: str | None = None) -> tuple[list[Dataset], list[Entry]]:
     """Per reference indicator (or only ``reference``: a code such as ``E5`` or its IRI): each dataset's
     own indicator for it with its latest value."""
-    ds = datasets(store)
+    graphs = dataset_graphs(store)
+    ds = datasets(store, graphs)
     entries = _scheme(store, "IntMK")
     if reference is not None:
         entries = [e for e in entries if reference in (e.iri, e.code)]
@@ -137,7 +138,7 @@ def indicators(store: Store, reference: str | None = None) -> tuple[list[Dataset
             raise NotFound(f"Unbekannter Referenzindikator „{reference}“. Bekannt sind: {codes}.")
     by_iri = {e.iri: e for e in entries}
     bindings: dict[str, Term] = {"referenz": ox.NamedNode(entries[0].iri)} if reference is not None else {}
-    for r in _rows(store, "indikator-im-vergleich", bindings):
+    for r in _rows(store, "indikator-im-vergleich", bindings, graphs):
         e = by_iri.get(_text(r["referenz"]))
         if e is not None:
             row = Row(dataset_name(_text(r["datensatz"])), _text(r["indikator"]), _text(r["name"]))

@@ -39,3 +39,14 @@ class ValidationFailed(IntegrationsgraphError):
         self.report = report
         n = len(report.violations)
         super().__init__(f"Abgelehnt: {n} Verstoß/Verstöße gegen die Regeln (SHACL); nichts wurde geschrieben.")
+
+
+class WriteBusy(IntegrationsgraphError):
+    """Other writers kept the store busy (committing first, or holding the write lease); nothing was written."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message
+            or "Der Speicher wird gerade von anderen Prozessen laufend geändert; nichts wurde geschrieben. "
+            "Bitte in einem Moment erneut senden."
+        )

@@ -83,10 +83,11 @@ def load_files(
     elif None in per_graph:
         raise ParseError(", ".join(str(p) for p in files), "Kein Ziel-Graph: bitte --graph NAME oder IRI angeben.")
     changes = []
+    empty: dict[str, bool] = {}
     for g, triples in per_graph.items():
         assert g is not None
-        empty = writer.store.count(g) == 0
-        changes.append(Change(graph=g, add=triples, replace=replace or empty))
+        empty[g] = writer.store.count(g) == 0
+        changes.append(Change(graph=g, add=triples, replace=replace or empty[g]))
     reports = {}
     for change in changes:  # validate every graph first ...
         reports[change.graph] = writer.check(change)
@@ -94,7 +95,7 @@ def load_files(
         if not report.conforms:
             raise ValidationFailed(report)
     store = writer.store
-    if bulk and isinstance(store, EmbeddedStore | RemoteStore) and all(store.count(c.graph) == 0 for c in changes):
+    if bulk and isinstance(store, EmbeddedStore | RemoteStore) and all(empty.values()):
         with writer.lock:  # private triples still go to the companion graphs
             store.bulk_add([part for c in changes for part in split_change(store, c, writer.privacy)])
         seconds = time.perf_counter() - start

@@ -8,8 +8,6 @@ rather than made up.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 import pyoxigraph as ox
@@ -18,6 +16,7 @@ from graph.catalog import FORMATS, DatasetEntry, FileInfo, build_catalog, licenc
 from graph.config import Settings
 from graph.errors import NotFound
 from graph.load import dataset_graphs, dataset_name
+from graph.lru import LRU
 from graph.publish import (
     DUMPS,
     RELEASE_FILE,
@@ -34,9 +33,8 @@ from graph.tables import GraphIndex
 from graph.vocabulary_de import german_labels
 from graph.void import ALL, VoidDataset, describe
 
-_CACHE: OrderedDict[Hashable, list[ox.Triple]] = OrderedDict()
-_LOCK = threading.Lock()
 CACHE_SIZE = 16
+_CACHE: LRU[list[ox.Triple]] = LRU(CACHE_SIZE)
 """Catalog pages and VoID descriptions kept; each is a few hundred triples, made from the whole store."""
 
 
@@ -47,17 +45,7 @@ def _cached(
     at a million triples), and a harvester asks for them again and again."""
     release = settings.publish_dir / RELEASE_FILE if settings.publish_dir is not None else None
     stamp = release.stat().st_mtime_ns if release is not None and release.exists() else None
-    full = (store.revision(), stamp, id(settings), *key)
-    with _LOCK:
-        if full in _CACHE:
-            _CACHE.move_to_end(full)
-            return _CACHE[full]
-    made = make()
-    with _LOCK:
-        _CACHE[full] = made
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return made
+    return _CACHE.get_or_make((store.revision(), stamp, id(settings), *key), make)
 
 
 def entries(snap: Snapshot, settings: Settings) -> tuple[list[DatasetEntry], str | None, str | None]:

@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterator
 import pyoxigraph as ox
 
 from graph.config import SYSTEM_GRAPH
-from graph.errors import IntegrationsgraphError
+from graph.errors import WriteBusy
+from graph.store import DCT_IDENTIFIER
 
-DCT_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
 LEASE = ox.NamedNode(SYSTEM_GRAPH + "#lease")
 XSD_DECIMAL = "<http://www.w3.org/2001/XMLSchema#decimal>"
 LEASE_SECONDS = 120.0
@@ -33,7 +33,7 @@ LEASE_SECONDS = 120.0
 ATTEMPTS = 200
 
 
-class LeaseBusy(IntegrationsgraphError):
+class LeaseBusy(WriteBusy):
     """Other processes kept the write lease; nothing was written."""
 
 
@@ -65,10 +65,7 @@ def write_lease(
         update(f"DELETE DATA {{ GRAPH {_graph()} {{ {LEASE} {DCT_IDENTIFIER} {ox.Literal(mine)} }} }}")
         time.sleep(random.uniform(0.001, 0.004 * min(attempt + 1, 10)))
     if held is None:
-        raise LeaseBusy(
-            "Der Speicher wird gerade von anderen Prozessen laufend geändert; nichts wurde geschrieben. "
-            "Bitte in einem Moment erneut senden."
-        )
+        raise LeaseBusy()
     try:
         yield
     finally:

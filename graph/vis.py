@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from pyvis.node import Node
 from graph import __version__
 from graph.analysis import fingerprint
 from graph.config import ROOT
+from graph.lru import LRU
 
 BROWSER_LAYOUT_LIMIT = 300
 SEED = 42
@@ -73,8 +72,7 @@ def resource_link(iri: str, base_iri: str | None) -> str:
     return iri
 
 
-_LAYOUTS: OrderedDict[str, dict[Any, tuple[float, float]]] = OrderedDict()
-_LAYOUT_LOCK = threading.Lock()
+_LAYOUTS: LRU[dict[Any, tuple[float, float]]] = LRU(32)
 
 
 COMMUNITY_LAYOUT_FROM = 500
@@ -146,17 +144,7 @@ def spring_positions(g: nx.Graph, seed: int = SEED) -> dict[Any, tuple[float, fl
 
 def server_layout(g: nx.Graph, seed: int = SEED) -> dict[Any, tuple[float, float]]:
     """:func:`spring_positions`, cached by the graph's fingerprint (the dataset and the filter give the graph)."""
-    key = fingerprint(g)
-    with _LAYOUT_LOCK:
-        if key in _LAYOUTS:
-            _LAYOUTS.move_to_end(key)
-            return _LAYOUTS[key]
-    positions = spring_positions(g, seed)
-    with _LAYOUT_LOCK:
-        _LAYOUTS[key] = positions
-        while len(_LAYOUTS) > 32:
-            _LAYOUTS.popitem(last=False)
-    return positions
+    return _LAYOUTS.get_or_make(fingerprint(g), lambda: spring_positions(g, seed))
 
 
 def vis_options(physics: bool, big: bool, hierarchical: bool = False) -> dict[str, Any]:

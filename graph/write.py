@@ -22,7 +22,7 @@ from typing import Literal
 import pyoxigraph as ox
 import rdflib
 
-from graph.errors import IntegrationsgraphError, ValidationFailed
+from graph.errors import ValidationFailed, WriteBusy
 from graph.privacy import Privacy, WithCompanions, split_change
 from graph.rdfio import rdflib_graph, to_rdflib
 from graph.shacl_sparql import SparqlValidator, sparql_validator
@@ -36,10 +36,6 @@ CONTEXT_DEPTH = 3
 → Leitziel → Handlungsfeld)."""
 MAX_ATTEMPTS = 40
 """How often a write starts over when other processes keep committing first."""
-
-
-class WriteBusy(IntegrationsgraphError):
-    """Other writers kept committing first; after :data:`MAX_ATTEMPTS` tries nothing was written."""
 
 
 class WritePath:
@@ -111,10 +107,7 @@ class WritePath:
                 else:
                     return report
             time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # let the other writer finish
-        raise WriteBusy(
-            "Der Speicher wird gerade von anderen Prozessen laufend geändert; nichts wurde geschrieben. "
-            "Bitte in einem Moment erneut senden."
-        )
+        raise WriteBusy()  # after MAX_ATTEMPTS lost races
 
     def check(self, change: Change) -> Report:
         """The report the change would get, without writing anything."""
