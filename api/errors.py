@@ -9,7 +9,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph.errors import IntegrationsgraphError, InvalidQuery, NotFound, ParseError, ValidationFailed, WriteBusy
+from graph.errors import (
+    Forbidden,
+    IntegrationsgraphError,
+    InvalidQuery,
+    NotFound,
+    ParseError,
+    ValidationFailed,
+    WriteBusy,
+)
 from graph.remote import RemoteStoreError, RemoteTimeout
 from graph.store import StoreLocked
 
@@ -27,6 +35,7 @@ def error_response(
 STATUS = {
     NotFound: 404,
     InvalidQuery: 400,
+    Forbidden: 403,
     ParseError: 400,
     ValidationFailed: 422,
     StoreLocked: 503,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -96,7 +97,72 @@ class Settings(BaseSettings):
     query_workers: int = Field(
         default=2,
         ge=0,
-        description="Worker processes that run SPARQL queries (killed at the time limit); 0 runs them in the server.",
+        description="Worker processes that run SPARQL queries (killed at the time limit); 0 runs them in the server "
+        "(only with `SANDBOX=off`).",
+    )
+    update_timeout: float | None = Field(
+        default=None,
+        gt=0,
+        description="Seconds a SPARQL update may take to work out its changes; then its worker is killed, the "
+        "write lock let go and the answer is 503. Unset: the query time limit.",
+    )
+    worker_memory_mb: int = Field(
+        default=4096,
+        ge=0,
+        description="Address space (MB) each query and update worker may use; past it the worker ends and the "
+        "answer is an error (0: no bound).",
+    )
+    sandbox: Literal["required", "preferred", "off"] = Field(
+        default="required",
+        description="Cut the query and update workers off the network (Linux network namespace), so SERVICE and "
+        "LOAD can reach nothing: `required` refuses to start where that is impossible, `preferred` goes on "
+        "without, `off` does not try.",
+    )
+    query_max_depth: int = Field(
+        default=100,
+        ge=1,
+        description="Deepest nesting of `{`, `(` and `[` a query or update may have (400 beyond; the engine "
+        "crashes at a few thousand).",
+    )
+    query_queue: int = Field(
+        default=32,
+        ge=1,
+        description="Most SPARQL queries running or waiting at once; more are answered at once with 503 and "
+        "`Retry-After`.",
+    )
+    query_max_bytes: int = Field(
+        default=1_000_000,
+        ge=1_000,
+        description="Largest SPARQL query or update text (the /sparql body), in bytes (413 beyond): reading one "
+        "takes the server about 1.5 s per MB. Bulk data goes to /store.",
+    )
+    # Workbook import (graph/sheets/read.py, POST /api/import)
+    import_max_unpacked_bytes: int = Field(
+        default=30_000_000,
+        ge=1,
+        description="Largest unpacked content of an uploaded workbook (an xlsx is a zip), in bytes; checked before "
+        "it is opened (Musterstadt: 0.8 MB, 5,000 rows: 2.3 MB).",
+    )
+    import_max_entries: int = Field(
+        default=1000, ge=1, description="Most files inside a workbook's zip (the template has 63)."
+    )
+    import_max_cells: int = Field(
+        default=250_000,
+        ge=1,
+        description="Most cells a workbook may hold, counted in its XML before it is opened and again as the used "
+        "range (rows × columns) of its sheets (5,000 rows: 35,000 cells, 94,000 in the used range).",
+    )
+    import_max_elements: int = Field(
+        default=600_000,
+        ge=1,
+        description="Most XML elements in all parts of a workbook together (cells, styles, names, …), counted "
+        "before it is opened (5,000 rows: 113,000).",
+    )
+    import_timeout: float = Field(
+        default=120.0,
+        gt=0,
+        description="Seconds an import over HTTP may take; past it, or when the client hangs up, it stops and "
+        "writes nothing.",
     )
     # Open-data publication (graph/publish.py, graph/catalog.py, graph/privacy.py)
     public_base_url: str | None = Field(

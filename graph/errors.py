@@ -20,6 +20,10 @@ class InvalidQuery(IntegrationsgraphError):
     """A SPARQL query or update could not be parsed or is not allowed."""
 
 
+class Forbidden(IntegrationsgraphError):
+    """The request is understood but not allowed here (SERVICE, LOAD, the ontology graph …)."""
+
+
 class ParseError(IntegrationsgraphError):
     """RDF input could not be parsed; names the file and line."""
 

@@ -10,23 +10,22 @@ answer says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import pyoxigraph as ox
 
 from graph.errors import IntegrationsgraphError, InvalidQuery
 from graph.privacy import public_graphs
-from graph.sparql_pool import QueryPool
+from graph.sparql_guard import check
+from graph.sparql_pool import QueryBusy, QueryPool, Sandbox, SandboxUnavailable, UpdateRunner
 from graph.sparql_text import QueryInfo, analyse_query, syntax_position
 from graph.sparql_worker import execute, term_to_json
 from graph.store import EmbeddedStore, Store, Term
-
-
-class Forbidden(IntegrationsgraphError):
-    """The request is understood but not allowed here (SERVICE, LOAD, the ontology graph …)."""
 
 
 class NotAcceptable(IntegrationsgraphError):
@@ -187,22 +186,94 @@ def mark_truncated(body: bytes, fmt: str, limit: int, link: str) -> bytes:
     return body
 
 
-class QueryService:
-    """Runs queries for the endpoint: in worker processes for an on-disk store, in-process otherwise."""
+class QueryOptions(TypedDict, total=False):
+    """The keyword options of :meth:`QueryService.run_in_slot`."""
 
-    def __init__(self, store: Store, *, timeout: float, limit: int, workers: int, write_lock: Any = None) -> None:
+    accept: str | None
+    fmt: str | None
+    default_uris: Sequence[str]
+    named_uris: Sequence[str]
+    bindings: dict[str, Term] | None
+    base_iri: str | None
+    private: bool
+    link: str
+
+
+class QueryService:
+    """Runs queries for the endpoint: in worker processes for an on-disk store, in-process otherwise; and works
+    out updates in a worker of their own (:class:`~graph.sparql_pool.UpdateRunner`).
+
+    Every text is checked by :mod:`graph.sparql_guard` first (SERVICE, LOAD, nesting); at most ``queue`` queries
+    run or wait at once, more get :class:`QueryBusy` at once (so that waiting requests cannot pile up).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        timeout: float,
+        limit: int,
+        workers: int,
+        write_lock: Any = None,
+        sandbox: Sandbox | None = None,
+        max_depth: int = 100,
+        queue: int = 32,
+        updates: bool = False,
+    ) -> None:
         self.store = store
         self.timeout = timeout
         self.limit = limit
+        self.max_depth = max_depth
+        self.queue = queue
+        self._pending = 0
+        self._pending_lock = threading.Lock()
         self.pool: QueryPool | None = None
-        if isinstance(store, EmbeddedStore) and store.path is not None and workers > 0:
-            self.pool = QueryPool(store.native, Path(store.path), workers, write_lock)
+        self.updates: UpdateRunner | None = None
+        sandbox = sandbox or Sandbox()
+        on_disk = isinstance(store, EmbeddedStore) and store.path is not None
+        if on_disk and workers == 0 and sandbox.network != "off":
+            raise SandboxUnavailable(
+                "INTEGRATIONSGRAPH_QUERY_WORKERS=0 ließe Abfragen im Server selbst laufen, ohne Netzsperre: dafür "
+                "bitte bewusst INTEGRATIONSGRAPH_SANDBOX=off setzen, oder mindestens einen Abfrage-Prozess."
+            )
+        try:
+            if isinstance(store, EmbeddedStore) and store.path is not None and workers > 0:
+                self.pool = QueryPool(store.native, Path(store.path), workers, write_lock, sandbox)
+            if updates:
+                self.updates = UpdateRunner(sandbox, self.pool.snapshots if self.pool is not None else None)
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
+        if self.updates is not None:
+            self.updates.close()
 
-    def run(
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """One of the ``queue`` places, or :class:`QueryBusy` at once."""
+        with self._pending_lock:
+            if self._pending >= self.queue:
+                raise QueryBusy(
+                    f"Gerade laufen oder warten schon {self.queue} Abfragen (INTEGRATIONSGRAPH_QUERY_QUEUE); bitte "
+                    "gleich noch einmal senden."
+                )
+            self._pending += 1
+        try:
+            yield
+        finally:
+            with self._pending_lock:
+                self._pending -= 1
+
+    def run(self, query: str, **options: Unpack[QueryOptions]) -> Answer:
+        """Check, run and serialise one query (raises InvalidQuery, Forbidden, NotAcceptable, QueryTimeout,
+        QueryBusy); the options are those of :meth:`run_in_slot`."""
+        with self.slot():
+            return self.run_in_slot(query, **options)
+
+    def run_in_slot(
         self,
         query: str,
         *,
@@ -215,18 +286,14 @@ class QueryService:
         private: bool = False,
         link: str = "",
     ) -> Answer:
-        """Check, run and serialise one query (raises InvalidQuery, Forbidden, NotAcceptable, QueryTimeout)."""
+        """:meth:`run` for a caller that holds a :meth:`slot` already (the endpoint takes it before a thread)."""
         info = analyse_query(query)
         if info.update_keyword:
             raise InvalidQuery(
                 f"Das ist eine Änderung ({info.update_keyword} …), keine Abfrage: bitte per POST als "
                 "application/sparql-update oder im Formularfeld update= senden."
             )
-        if info.outside:
-            raise Forbidden(
-                f"{info.outside[0]} ist auf diesem Endpunkt nicht erlaubt: er fragt keine anderen Server und keine "
-                "Dateien ab."
-            )
+        check(query, max_depth=self.max_depth)
         results_fmt, graph_fmt = negotiate(info.form, accept, fmt)
         every = self.store.graphs()  # once: on a SPARQL server each listing is a request
         visible = visible_graphs(self.store, private=private, graphs=every)

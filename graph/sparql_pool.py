@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ from graph.errors import IntegrationsgraphError
 from graph.privacy import is_private_graph
 
 SNAPSHOT_PREFIX = ".sparql-snapshot-"
+OWNER = "owner"
+"""The file in a snapshot folder that names the store it belongs to (servers may share a parent folder)."""
 
 
 class QueryTimeout(IntegrationsgraphError):
@@ -47,6 +50,10 @@ class QueryBusy(IntegrationsgraphError):
 
 class WorkerFailed(IntegrationsgraphError):
     """A worker process ended without an answer."""
+
+
+class SandboxUnavailable(IntegrationsgraphError):
+    """The worker processes cannot be cut off the network here, and the settings require it."""
 
 
 def fingerprint(path: Path) -> tuple[tuple[str, int, int], ...]:
@@ -66,6 +73,7 @@ class Snapshots:
         self.store = store
         self.live = live
         self.root = Path(tempfile.mkdtemp(prefix=SNAPSHOT_PREFIX, dir=live.parent))
+        (self.root / OWNER).write_text(str(live.resolve()), encoding="utf-8")
         self._lock = threading.Lock()
         self._write_lock = write_lock if write_lock is not None else contextlib.nullcontext()
         self._seen: tuple[tuple[str, int, int], ...] | None = None
@@ -104,7 +112,7 @@ class Snapshots:
         with self._lock:
             keep = in_use | {str(p) for p in (self._current, self._public) if p is not None}
             for child in self.root.iterdir():
-                if str(child) not in keep:
+                if str(child) not in keep and child.name != OWNER:
                     shutil.rmtree(child, ignore_errors=True)
 
     def close(self) -> None:
@@ -130,23 +138,65 @@ def _without_private(full: Path, target: Path) -> Path:
 
 
 def remove_stale_snapshots(live: Path) -> None:
-    """Snapshot folders left behind by a server that crashed."""
+    """Snapshot folders that a crashed server of *this* store left behind (the store's lock says that no other
+    server has it open); those of other stores in the same parent folder stay."""
+    me = str(live.resolve())
     for child in live.parent.glob(f"{SNAPSHOT_PREFIX}*"):
-        shutil.rmtree(child, ignore_errors=True)
+        try:
+            owner = (child / OWNER).read_text(encoding="utf-8")
+        except OSError:
+            continue  # not ours to judge (another server's, or one from before snapshots named their store)
+        if owner == me:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """How worker processes are walled in (:mod:`graph.sandbox`)."""
+
+    network: str = "required"
+    """``required``: cut off the network or refuse to work; ``preferred``: cut it off where the system can;
+    ``off``: leave it."""
+    memory_mb: int = 0
+    """Address space a worker may use (0: no bound)."""
 
 
 class Worker:
     """One ``python -m graph.sparql_worker`` process and its pipes."""
 
-    def __init__(self) -> None:
+    def __init__(self, sandbox: Sandbox = Sandbox()) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "graph.sparql_worker"],
+            [
+                sys.executable,
+                "-m",
+                "graph.sparql_worker",
+                "--sandbox",
+                sandbox.network,
+                "--memory-mb",
+                str(sandbox.memory_mb),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,
         )
         self.ready = False
+        self.isolation = ""
         self.snapshot: str | None = None
+
+    def start(self) -> None:
+        """Wait for the worker's first frame (start-up, imports and the sandbox are not a query's time)."""
+        if self.ready:
+            return
+        header, _ = self._frame(time.monotonic() + 60)
+        self.isolation = str(header.get("isolation", ""))
+        if not header.get("ready"):
+            self.kill()
+            raise SandboxUnavailable(
+                "Die Abfrage-Prozesse lassen sich hier nicht vom Netz trennen "
+                f"({self.isolation.removeprefix('failed: ')}). Ohne diese Sperre startet der Dienst nicht; wer "
+                "sie bewusst abschaltet: INTEGRATIONSGRAPH_SANDBOX=preferred (Sperre, wo möglich) oder off."
+            )
+        self.ready = True
 
     def _read(self, n: int, deadline: float) -> bytes:
         assert self.proc.stdout is not None
@@ -169,19 +219,17 @@ class Worker:
         body = self._read(struct.unpack(">I", self._read(4, deadline))[0], deadline)
         return header, body
 
-    def call(self, job: dict[str, Any], deadline: float) -> tuple[dict[str, Any], bytes]:
+    def call(self, job: dict[str, Any], deadline: float, body: bytes = b"") -> tuple[dict[str, Any], bytes]:
         import json
 
         assert self.proc.stdin is not None
-        if not self.ready:
-            self._frame(time.monotonic() + 60)  # start-up (imports) is not the query's time
-            self.ready = True
+        self.start()
         data = json.dumps(job).encode()
         # Mark the snapshot as in use BEFORE the query runs: another request may make a newer snapshot and
         # collect the old ones meanwhile, and must not delete the folder this worker is reading.
         self.snapshot = job.get("snapshot") or self.snapshot
         try:
-            self.proc.stdin.write(struct.pack(">I", len(data)) + data + struct.pack(">I", 0))
+            self.proc.stdin.write(struct.pack(">I", len(data)) + data + struct.pack(">I", len(body)) + body)
         except BrokenPipeError as exc:
             raise WorkerFailed("Der Abfrage-Prozess ist nicht mehr erreichbar.") from exc
         header, body = self._frame(deadline)
@@ -209,18 +257,27 @@ class Worker:
 class QueryPool:
     """``size`` worker processes over snapshots of one on-disk store."""
 
-    def __init__(self, store: ox.Store, live: Path, size: int, write_lock: Any | None = None) -> None:
+    def __init__(
+        self, store: ox.Store, live: Path, size: int, write_lock: Any | None = None, sandbox: Sandbox = Sandbox()
+    ) -> None:
         remove_stale_snapshots(live)
         self.snapshots = Snapshots(store, live, write_lock)
+        self.sandbox = sandbox
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
         self.killed = 0
         for _ in range(max(size, 1)):
             self._add()
+        try:
+            for worker in list(self._all):
+                worker.start()  # all started at once above; here each is waited for, and its sandbox checked
+        except BaseException:
+            self.close()
+            raise
 
     def _add(self) -> None:
-        worker = Worker()
+        worker = Worker(self.sandbox)
         with self._lock:
             self._all.add(worker)
         self._idle.put(worker)
@@ -268,3 +325,46 @@ class QueryPool:
         for w in workers:
             w.stop()
         self.snapshots.close()
+
+
+class UpdateRunner:
+    """One worker process for SPARQL updates (:mod:`graph.update_delta`): killed at the time limit and when it
+    runs out of memory, replaced by a fresh one for the next update. Updates come one at a time (the write
+    path's lock), so one process is enough."""
+
+    def __init__(self, sandbox: Sandbox = Sandbox(), snapshots: Snapshots | None = None) -> None:
+        self.sandbox = sandbox
+        self.snapshots = snapshots
+        self._lock = threading.Lock()
+        self._worker: Worker | None = Worker(sandbox)
+        self.killed = 0
+        try:
+            self._worker.start()
+        except BaseException:
+            self._worker = None
+            raise
+
+    def run(self, job: dict[str, Any], body: bytes, timeout: float) -> tuple[dict[str, Any], bytes]:
+        """The answer of ``job``; QueryTimeout past ``timeout`` seconds, WorkerFailed when the worker died."""
+        with self._lock:
+            worker = self._worker or Worker(self.sandbox)
+            self._worker = None
+            try:
+                if self.snapshots is not None:
+                    job = {**job, "snapshot": str(self.snapshots.current())}
+                header, out = worker.call(job, time.monotonic() + timeout, body)
+            except BaseException:
+                worker.kill()
+                self.killed += 1
+                raise
+            self._worker = worker
+            return header, out
+
+    def pid(self) -> int | None:
+        return self._worker.proc.pid if self._worker is not None else None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._worker is not None:
+                self._worker.stop()
+                self._worker = None

@@ -2,11 +2,10 @@
 
 pyoxigraph parses and executes in one call and shows no syntax tree, so the few facts the protocol
 needs first are read from the tokens: the query form (to choose a result format), the FROM / FROM NAMED
-clauses (pyoxigraph's union default graph would silently override them), the keywords that reach
-outside (``SERVICE``, ``LOAD``: refused before anything runs), and the places where ``USING`` clauses
-go. Strings, IRIs and comments are skipped as whole tokens, so ``"SERVICE"`` in a literal or
-``<…#LOAD>`` in an IRI is not a keyword. Syntax errors are left to pyoxigraph, which names line
-and column.
+clauses (pyoxigraph's union default graph would silently override them), and the places where ``USING``
+clauses go. Strings, IRIs and comments are skipped as whole tokens. What may not run at all (``SERVICE``,
+``LOAD``, deep nesting) is :mod:`graph.sparql_guard`'s to decide. Syntax errors are left to pyoxigraph,
+which names line and column.
 """
 
 from __future__ import annotations
@@ -71,8 +70,6 @@ class QueryInfo:
     """The first keyword when the text looks like an update (INSERT, DELETE, …), else None."""
     from_graphs: list[str] = field(default_factory=list)
     from_named: list[str] = field(default_factory=list)
-    outside: list[str] = field(default_factory=list)
-    """Keywords that would reach other servers or files (SERVICE, LOAD)."""
 
     @property
     def has_dataset(self) -> bool:
@@ -112,7 +109,7 @@ def _expand(tok: Token, prefixes: dict[str, str], base: str | None) -> str | Non
 
 
 def analyse_query(text: str) -> QueryInfo:
-    """Form, dataset clauses and outside-reaching keywords of a query text."""
+    """Form and dataset clauses of a query text."""
     toks = tokens(text)
     prefixes, base, start = _prologue(toks)
     first = toks[start].upper if start < len(toks) and toks[start].kind == "word" else None
@@ -122,9 +119,7 @@ def analyse_query(text: str) -> QueryInfo:
     for i, tok in enumerate(toks):
         if tok.kind != "word":
             continue
-        if tok.upper in ("SERVICE", "LOAD"):
-            info.outside.append(tok.upper)
-        elif tok.upper == "FROM" and i + 1 < len(toks):
+        if tok.upper == "FROM" and i + 1 < len(toks):
             named = toks[i + 1].upper == "NAMED"
             target = toks[i + 2] if named and i + 2 < len(toks) else toks[i + 1]
             iri = _expand(target, prefixes, base)
@@ -139,7 +134,6 @@ class UpdateInfo:
 
     has_using: bool = False
     has_with: bool = False
-    outside: list[str] = field(default_factory=list)
     looks_like_query: str | None = None
 
 
@@ -156,8 +150,6 @@ def analyse_update(text: str) -> UpdateInfo:
             info.has_using = True
         elif tok.upper == "WITH":
             info.has_with = True
-        elif tok.upper in ("SERVICE", "LOAD"):
-            info.outside.append(tok.upper)
     return info
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import os
 import struct
 import sys
 from collections.abc import Iterator
@@ -37,6 +38,9 @@ RDF_FORMATS = {
     "rdf": ox.RdfFormat.RDF_XML,
 }
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+WORKER_NICENESS = 10
 
 
 class _Enough(Exception):
@@ -192,22 +196,48 @@ def read_frame(src: BinaryIO) -> tuple[dict[str, Any], bytes] | None:
     return json.loads(parts[0]), parts[1]
 
 
-def main() -> None:
-    """Serve jobs until standard input closes."""
+def main(argv: list[str] | None = None) -> None:
+    """Serve jobs until standard input closes: queries over a snapshot, or updates (``op: update``) on a copy.
+
+    Before the first job the worker cuts itself off the network and bounds its memory (:mod:`graph.sandbox`):
+    ``--sandbox required`` ends it at once when the network cannot be cut, ``preferred`` goes on without.
+    """
+    import argparse
+
+    from graph.sandbox import bound_memory, cut_network
+    from graph.update_delta import compute
+
+    parser = argparse.ArgumentParser(prog="python -m graph.sparql_worker")
+    parser.add_argument("--sandbox", choices=["required", "preferred", "off"], default="required")
+    parser.add_argument("--memory-mb", type=int, default=0)
+    args = parser.parse_args(argv)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the reply stream
+    isolation = "off" if args.sandbox == "off" else cut_network()
+    if args.sandbox == "required" and isolation.startswith("failed"):
+        write_frame(stdout, {"ok": False, "ready": False, "isolation": isolation})
+        return
+    bound_memory(args.memory_mb)
+    # Below the server in the CPU's favour: on a small machine a few heavy queries must not starve the
+    # process that answers everyone else (/health, pages, the 503 of a full queue).
+    os.nice(WORKER_NICENESS)
     store: ox.Store | None = None
     opened: str | None = None
-    write_frame(stdout, {"ok": True, "ready": True})
+    write_frame(stdout, {"ok": True, "ready": True, "isolation": isolation})
     while (frame := read_frame(stdin)) is not None:
-        job = frame[0]
+        job, data = frame
         try:
-            if job["snapshot"] != opened:
-                store, opened = None, None
-                store = ox.Store.read_only(job["snapshot"])
-                opened = job["snapshot"]
-            assert store is not None
-            header, body = execute(store, job)
+            if job.get("op") == "update":
+                header, body = compute(job, data)
+            else:
+                if job["snapshot"] != opened:
+                    store, opened = None, None
+                    store = ox.Store.read_only(job["snapshot"])
+                    opened = job["snapshot"]
+                assert store is not None
+                header, body = execute(store, job)
+        except MemoryError:
+            header, body = {"ok": False, "error": "memory", "message": "Speichergrenze erreicht"}, b""
         except Exception as exc:  # a worker must answer every job; the server decides what to do
             header, body = {"ok": False, "error": "internal", "message": f"{type(exc).__name__}: {exc}"}, b""
         header["snapshot"] = opened

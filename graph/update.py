@@ -14,7 +14,6 @@ without USING / WITH get ``USING`` and ``USING NAMED`` clauses for every graph; 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,10 +21,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.config import ONTOLOGY_GRAPH, SHAPES_GRAPH
-from graph.errors import InvalidQuery
-from graph.sparql import Forbidden
+from graph.errors import Forbidden, IntegrationsgraphError, InvalidQuery
+from graph.sparql_guard import check
+from graph.sparql_pool import QueryTimeout, UpdateRunner, WorkerFailed
 from graph.sparql_text import analyse_update, data_graphs, inject_using, syntax_position
 from graph.store import Change, EmbeddedStore, Store
+from graph.update_delta import compute_on, split
 from graph.validate import Report
 from graph.write import WritePath
 
@@ -57,11 +58,6 @@ def prepare(text: str, using: Sequence[str], using_named: Sequence[str], all_gra
             f"Das ist eine Abfrage ({info.looks_like_query} …), keine Änderung: bitte als query= oder "
             "application/sparql-query senden."
         )
-    if info.outside:
-        raise Forbidden(
-            f"{info.outside[0]} ist auf diesem Endpunkt nicht erlaubt: er lädt nichts von anderen Servern oder "
-            "aus Dateien. Daten bitte per INSERT DATA oder über /store senden."
-        )
     for iri in [*using, *using_named]:
         try:
             ox.NamedNode(iri)
@@ -81,11 +77,15 @@ def _graph_key(quad: ox.Quad) -> str | None:
     return quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
 
 
-def _by_graph(quads: set[ox.Quad]) -> dict[str | None, list[ox.Triple]]:
+def _by_graph(quads: list[ox.Quad]) -> dict[str | None, list[ox.Triple]]:
     out: dict[str | None, list[ox.Triple]] = {}
     for q in quads:
         out.setdefault(_graph_key(q), []).append(q.triple)
     return out
+
+
+class UpdateTimeout(IntegrationsgraphError):
+    """The update ran past its time limit; its worker was stopped and nothing was written."""
 
 
 @dataclass
@@ -99,23 +99,27 @@ class Delta:
     removed: dict[str, int]
 
 
-def delta(store: ox.Store, text: str, base_iri: str | None) -> Delta:
-    """The changes ``text`` would make to ``store`` (run on a copy)."""
-    before = set(store.quads_for_pattern(None, None, None, None))
-    copy = ox.Store()
-    copy.extend(before)
-    for graph_name in store.named_graphs():
-        copy.add_graph(graph_name)
-    try:
-        copy.update(text, base_iri=base_iri)
-    except SyntaxError as exc:
-        line, column, reason = syntax_position(str(exc.msg or exc))
+def _refusal(header: dict[str, Any]) -> InvalidQuery:
+    message = str(header.get("message", ""))
+    if header.get("error") == "syntax":
+        line, column, reason = syntax_position(message)
         where = f" in Zeile {line}, Spalte {column}" if line else ""
-        raise InvalidQuery(f"Syntaxfehler{where}: {reason}") from exc
-    except (OSError, ValueError) as exc:
-        raise InvalidQuery(f"Die Änderung ließ sich nicht ausführen: {exc}") from exc
-    after = set(copy.quads_for_pattern(None, None, None, None))
-    added, removed = _by_graph(after - before), _by_graph(before - after)
+        return InvalidQuery(f"Syntaxfehler{where}: {reason}")
+    if header.get("error") == "memory":
+        return InvalidQuery(
+            "Die Änderung braucht mehr Speicher als erlaubt (INTEGRATIONSGRAPH_WORKER_MEMORY_MB) und wurde "
+            "abgebrochen; nichts wurde geschrieben. Bitte enger fassen."
+        )
+    return InvalidQuery(f"Die Änderung ließ sich nicht ausführen: {message}")
+
+
+def delta_from(header: dict[str, Any], body: bytes) -> Delta:
+    """The changes from a worker's answer (:func:`graph.update_delta.compute`); refuses the default graph and
+    the protected graphs."""
+    if not header.get("ok"):
+        raise _refusal(header)
+    added_quads, removed_quads = split(header, body)
+    added, removed = _by_graph(added_quads), _by_graph(removed_quads)
     if None in added or None in removed:
         raise InvalidQuery(
             "Der Standardgraph ist die Vereinigung aller Datensätze und lässt sich nicht beschreiben: bitte "
@@ -125,16 +129,15 @@ def delta(store: ox.Store, text: str, base_iri: str | None) -> Delta:
     for name in touched:
         if name in PROTECTED:
             raise Forbidden(f"Der Graph {name} (Ontologie bzw. Regeln) lässt sich über SPARQL nicht ändern.")
-    old_graphs = {n.value for n in store.named_graphs() if isinstance(n, ox.NamedNode)}
-    new_graphs = {n.value for n in copy.named_graphs() if isinstance(n, ox.NamedNode)}
+    old_graphs, new_graphs = set(header["graphs_before"]), set(header["graphs_after"])
     dropped = (old_graphs - new_graphs) - set(PROTECTED)
     if set(PROTECTED) & (old_graphs - new_graphs):
         raise Forbidden("Die Graphen der Ontologie und der Regeln lassen sich über SPARQL nicht löschen.")
-    sizes = Counter(_graph_key(q) for q in before)
+    sizes: dict[str, int] = header.get("sizes", {})
     changes = []
     for g in touched:
         add, remove = added.get(g, []), removed.get(g, [])
-        if remove and len(remove) == sizes[g]:
+        if remove and len(remove) == sizes.get(g, -1):
             # The graph was emptied (CLEAR, DROP, DELETE WHERE {?s ?p ?o}): replace it whole.
             changes.append(Change(g, add=add, replace=True))
         else:
@@ -146,6 +149,14 @@ def delta(store: ox.Store, text: str, base_iri: str | None) -> Delta:
         {g: len(v) for g, v in added.items() if g is not None},
         {g: len(v) for g, v in removed.items() if g is not None},
     )
+
+
+def delta(store: ox.Store, text: str, base_iri: str | None) -> Delta:
+    """The changes ``text`` would make to ``store``, worked out in this process (no time or memory bound: for
+    trusted callers such as the command line; the server uses :class:`~graph.sparql_pool.UpdateRunner`)."""
+    quads = list(store.quads_for_pattern(None, None, None, None))
+    graphs = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+    return delta_from(*compute_on(quads, graphs, {"update": text, "base_iri": base_iri}))
 
 
 def _local(store: Store, only: list[str] | None = None) -> ox.Store:
@@ -167,6 +178,31 @@ def _local(store: Store, only: list[str] | None = None) -> ox.Store:
     return copy
 
 
+def _in_worker(
+    store: Store, text: str, base_iri: str | None, only: list[str] | None, runner: UpdateRunner, timeout: float
+) -> Delta:
+    """The delta, worked out by the runner's worker: on a snapshot of an on-disk store, else on the graphs sent."""
+    job: dict[str, Any] = {"op": "update", "update": text, "base_iri": base_iri}
+    body = b""
+    if runner.snapshots is None:
+        local = _local(store, only)
+        job["graphs"] = [g.value for g in local.named_graphs() if isinstance(g, ox.NamedNode)]
+        body = ox.serialize(local.quads_for_pattern(None, None, None, None), format=ox.RdfFormat.N_QUADS) or b""
+    try:
+        header, out = runner.run(job, body, timeout)
+    except QueryTimeout as exc:
+        raise UpdateTimeout(
+            f"Die Änderung wurde nach {timeout:g} Sekunden abgebrochen (INTEGRATIONSGRAPH_UPDATE_TIMEOUT); nichts "
+            "wurde geschrieben."
+        ) from exc
+    except WorkerFailed as exc:
+        raise InvalidQuery(
+            "Die Änderung wurde abgebrochen, ihr Prozess ist beendet (meist: mehr Speicher als "
+            "INTEGRATIONSGRAPH_WORKER_MEMORY_MB erlaubt); nichts wurde geschrieben."
+        ) from exc
+    return delta_from(header, out)
+
+
 def apply_update(
     writer: WritePath,
     text: str,
@@ -174,8 +210,15 @@ def apply_update(
     using: Sequence[str] = (),
     using_named: Sequence[str] = (),
     base_iri: str | None = None,
+    runner: UpdateRunner | None = None,
+    timeout: float = 30.0,
+    max_depth: int = 100,
 ) -> UpdateResult:
-    """Run a SPARQL update through the write path: all of it or nothing (ValidationFailed on Violations)."""
+    """Run a SPARQL update through the write path: all of it or nothing (ValidationFailed on Violations).
+
+    With a ``runner`` (the server) the update is worked out in its worker process, with no network, within
+    ``timeout`` seconds and its memory bound; the write lock is let go when the limit hits."""
+    check(text, max_depth=max_depth, update=True)
     store = writer.store
     prepared = prepare(text, using, using_named, store.graphs())
     # The delta is computed inside the write path's transaction: from the revision it read to the commit no
@@ -185,7 +228,10 @@ def apply_update(
     only = data_graphs(prepared)
 
     def build() -> list[Change]:
-        deltas[:] = [delta(_local(store, only), prepared, base_iri)]
+        if runner is not None:
+            deltas[:] = [_in_worker(store, prepared, base_iri, only, runner, timeout)]
+        else:
+            deltas[:] = [delta(_local(store, only), prepared, base_iri)]
         return deltas[0].changes
 
     with writer.lock:

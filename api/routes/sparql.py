@@ -37,12 +37,12 @@ from api.routes.sparql_http import (
     utf8,
 )
 from graph import __version__
-from graph.errors import InvalidQuery, NotFound
+from graph.errors import Forbidden, InvalidQuery, NotFound
 from graph.service_description import description
-from graph.sparql import GRAPH_TYPES, Forbidden, NotAcceptable, QueryService, choose, parse_accept
+from graph.sparql import GRAPH_TYPES, NotAcceptable, QueryService, choose, parse_accept
 from graph.sparql_examples import example, examples
-from graph.sparql_pool import QueryBusy, QueryTimeout, WorkerFailed
-from graph.update import apply_update
+from graph.sparql_pool import QueryBusy, QueryTimeout, Sandbox, WorkerFailed
+from graph.update import UpdateTimeout, apply_update
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
 STATIC = Path(__file__).resolve().parents[1] / "static" / "yasgui"
@@ -61,6 +61,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             limit=s.result_limit,
             workers=s.query_workers,
             write_lock=ctx.writer.lock,
+            sandbox=Sandbox(s.sandbox, s.worker_memory_mb),
+            max_depth=s.query_max_depth,
+            queue=s.query_queue,
+            updates=True,
         )
     )
     app.state.sparql = service
@@ -69,6 +73,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         await run_in_threadpool(service.close)
 
+
+QUERY_LIMIT_HINT = (
+    "Grenze für SPARQL-Texte: INTEGRATIONSGRAPH_QUERY_MAX_BYTES; größere Datenmengen bitte über /store (Graph Store "
+    "Protocol) senden."
+)
+SMALL_BODY = 64 * 1024
+"""Bodies up to this size are decoded on the event loop (a thread costs more than that)."""
 
 router = APIRouter(tags=["SPARQL"], lifespan=lifespan)
 router.include_router(graph_store.router)
@@ -80,6 +91,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (NotFound, 404),
     (NotAcceptable, 406),
     (QueryTimeout, 503),
+    (UpdateTimeout, 503),
     (QueryBusy, 503),
     (WorkerFailed, 500),
 ]
@@ -99,7 +111,10 @@ def failure(exc: Exception, timeout: float) -> JSONResponse:
             headers={"Retry-After": "1", **CORS},
         )
     status = next((code for cls, code in STATUS if isinstance(exc, cls)), 400)
-    return error_response(status, str(exc), headers=CORS if status != 500 else None)
+    headers = dict(CORS) if status != 500 else {}
+    if status == 503:
+        headers["Retry-After"] = "1"
+    return error_response(status, str(exc), headers=headers or None)
 
 
 def endpoint(request: Request) -> str:
@@ -111,18 +126,19 @@ def endpoint(request: Request) -> str:
 async def run_query(request: Request, query: str, values: dict[str, list[str]], **extra: Any) -> Response:
     ctx: AppContext = request.app.state.ctx
     service: QueryService = request.app.state.sparql
-    answer = await run_in_threadpool(
-        service.run,
-        query,
-        accept=request.headers.get("accept"),
-        fmt=one(values, "format"),
-        default_uris=values.get("default-graph-uri", []),
-        named_uris=values.get("named-graph-uri", []),
-        base_iri=endpoint(request),
-        private=authorised(request, ctx),
-        link=endpoint(request) + "#grenzen",
-        **extra,
-    )
+    with service.slot():  # a full queue answers 503 at once, before a thread is taken
+        answer = await run_in_threadpool(
+            service.run_in_slot,
+            query,
+            accept=request.headers.get("accept"),
+            fmt=one(values, "format"),
+            default_uris=values.get("default-graph-uri", []),
+            named_uris=values.get("named-graph-uri", []),
+            base_iri=endpoint(request),
+            private=authorised(request, ctx),
+            link=endpoint(request) + "#grenzen",
+            **extra,
+        )
     media = answer.media_type + ("; charset=utf-8" if answer.media_type.startswith("text/") else "")
     return Response(answer.body, media_type=media, headers={**answer.headers, **CORS, "Vary": "Accept"})
 
@@ -130,6 +146,8 @@ async def run_query(request: Request, query: str, values: dict[str, list[str]], 
 async def run_update(request: Request, text: str, values: dict[str, list[str]]) -> Response:
     ctx: AppContext = request.app.state.ctx
     require_token(request, ctx)
+    service: QueryService = request.app.state.sparql
+    s = ctx.settings
     result = await run_in_threadpool(
         apply_update,
         ctx.writer,
@@ -137,6 +155,9 @@ async def run_update(request: Request, text: str, values: dict[str, list[str]]) 
         using=values.get("using-graph-uri", []),
         using_named=values.get("using-named-graph-uri", []),
         base_iri=str(request.url_for("sparql_get")),
+        runner=service.updates,
+        timeout=s.update_timeout or s.query_timeout,
+        max_depth=s.query_max_depth,
     )
     return JSONResponse(result.to_dict())
 
@@ -172,10 +193,17 @@ async def sparql_post(request: Request) -> Response:
                 400,
                 f"Content-Type fehlt: {FORM}, application/sparql-query oder application/sparql-update angeben.",
             )
-        body = utf8(await read_body(request, ctx.settings.max_body_bytes), charset)
+        if kind == "application/sparql-update":
+            require_token(request, ctx)  # before a byte of the body is read (issue 12, part 5)
+        limit = min(ctx.settings.max_body_bytes, ctx.settings.query_max_bytes)
+        raw = await read_body(request, limit, hint=QUERY_LIMIT_HINT)
+        # Decoding, and above all parse_qs, take seconds for a body of megabytes (3.5 s for 10 MB of form):
+        # never on the event loop, which must go on answering /health and everyone else meanwhile.
+        body = await run_in_threadpool(utf8, raw, charset) if len(raw) > SMALL_BODY else utf8(raw, charset)
         if kind == FORM:
             values = {**url_values}
-            for key, vals in params(body).items():
+            fields = await run_in_threadpool(params, body) if len(raw) > SMALL_BODY else params(body)
+            for key, vals in fields.items():
                 values[key] = [*values.get(key, []), *vals]
             query, update = one(values, "query"), one(values, "update")
             if query is not None and update is not None:

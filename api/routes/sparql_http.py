@@ -34,16 +34,17 @@ def media_type(request: Request) -> tuple[str | None, str | None]:
     return parts[0].lower(), charsets[0] if charsets else None
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 beyond ``limit`` bytes (checked while reading)."""
+async def read_body(request: Request, limit: int, hint: str = "") -> bytes:
+    """The request body, refused with 413 beyond ``limit`` bytes (checked before and while reading)."""
+    message = f"Die Anfrage ist größer als {limit:,} Bytes.".replace(",", ".") + (f" {hint}" if hint else "")
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise ProtocolError(413, f"Die Anfrage ist größer als {limit} Bytes.")
+        raise ProtocolError(413, message)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise ProtocolError(413, f"Die Anfrage ist größer als {limit} Bytes.")
+            raise ProtocolError(413, message)
     return bytes(body)
 
 

@@ -1,5 +1,5 @@
 """YASGUI in a real browser (Debian's chromium, headless): open /sparql, run a query, see the rows —
-no console error, and no request leaves 127.0.0.1."""
+no console error, nothing the Content-Security-Policy had to block, and no request leaves 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -24,7 +24,12 @@ def test_yasgui_runs_a_query_offline(live_server: str, browser: Any) -> None:
     page.route("**/*", route)
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{live_server}/sparql")
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', (e) => "
+        "(window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    response = page.goto(f"{live_server}/sparql")
+    assert response is not None and "script-src 'self';" in response.headers.get("content-security-policy", "")
     page.wait_for_selector(".yasqe .CodeMirror")
     tabs = page.locator(".tabsList .tab").all_inner_texts()
     assert any("zentrale-akteure" in t for t in tabs)
@@ -35,8 +40,9 @@ def test_yasgui_runs_a_query_offline(live_server: str, browser: Any) -> None:
     assert "Kommunales Integrationszentrum" in page.locator(".yasr").inner_text()
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     page.screenshot(path=str(ROOT / "test-artifacts" / "sparql-yasgui.png"), full_page=True)
+    violations = page.evaluate("() => window.__csp || []")
     page.close()
-    assert errors == []
+    assert errors == [] and violations == []
     outside = [u for u in requests if urlparse(u).hostname != "127.0.0.1"]
     assert outside == []
     assert any(u.endswith("/sparql") for u in requests[1:]), "the query went to the server's own /sparql"

@@ -311,7 +311,7 @@ def test_update_needs_the_token(client: TestClient) -> None:
 
 
 def test_update_refused_without_a_configured_token(tmp_path_factory: pytest.TempPathFactory) -> None:
-    settings = Settings(store=tmp_path_factory.mktemp("notoken") / "store", datasets=[], query_workers=0)
+    settings = Settings(store=tmp_path_factory.mktemp("notoken") / "store", datasets=[], query_workers=0, sandbox="off")
     with TestClient(create_app(settings)) as c:
         r = c.post("/sparql", content="CLEAR GRAPH <http://example.org/x>", headers=UPDATE)
     assert r.status_code == 403
@@ -331,8 +331,12 @@ def test_load_is_refused(client: TestClient, update: str) -> None:
 def test_service_is_refused_but_not_in_a_string(client: TestClient) -> None:
     r = client.get("/sparql", params={"query": "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"})
     assert r.status_code == 403
-    ok = client.get("/sparql", params={"query": 'SELECT ("SERVICE LOAD" AS ?x) {} # SERVICE'})
+    ok = client.get("/sparql", params={"query": 'SELECT ("SERVICE LOAD" AS ?x) {}'})
     assert ok.status_code == 200
+    # a comment is no hiding place: the word there is refused too (tests/api/test_sparql_reach_out.py)
+    commented = client.get("/sparql", params={"query": 'SELECT ("x" AS ?x) {} # SERVICE'})
+    assert commented.status_code == 403
+    assert "Kommentaren" in commented.json()["error"]
 
 
 @pytest.mark.parametrize("update", [f"CLEAR GRAPH <{ONTOLOGY_GRAPH}>", "CLEAR ALL", "DROP ALL"])
@@ -371,7 +375,9 @@ def test_triple_limit_for_construct(client: TestClient) -> None:
 
 
 def test_body_limit(tmp_path_factory: pytest.TempPathFactory) -> None:
-    settings = Settings(store=tmp_path_factory.mktemp("small") / "s", datasets=[], max_body_bytes=100, query_workers=0)
+    settings = Settings(
+        store=tmp_path_factory.mktemp("small") / "s", datasets=[], max_body_bytes=100, query_workers=0, sandbox="off"
+    )
     with TestClient(create_app(settings)) as c:
         r = c.post("/sparql", content="ASK {} " + "#" * 200, headers=DIRECT)
     assert r.status_code == 413
