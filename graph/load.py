@@ -18,7 +18,7 @@ from graph.rdfio import DATASET_FORMATS, parse_file, rdf_files, rdf_format, rdfl
 from graph.remote import RemoteStore
 from graph.shacl_sparql import sparql_validator
 from graph.store import Change, EmbeddedStore, Store
-from graph.validate import Report, Shapes, validate
+from graph.validate import Report, Shapes, turtle_files, validate
 from graph.write import WritePath
 
 SYSTEM_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH, SYSTEM_GRAPH}
@@ -90,7 +90,7 @@ def load_files(
         changes.append(Change(graph=g, add=triples, replace=replace or empty[g]))
     reports = {}
     for change in changes:  # validate every graph first ...
-        reports[change.graph] = writer.check(change)
+        reports[change.graph] = writer.check(change, among=changes)
     for report in reports.values():
         if not report.conforms:
             raise ValidationFailed(report)
@@ -116,7 +116,7 @@ SOURCE_HASH = ox.NamedNode("http://purl.org/dc/terms/identifier")
 def load_system_graphs(store: Store, settings: Settings) -> None:
     """Load the ontology and the shapes into their own graphs when their files changed (read at start-up)."""
     for folder, graph in ((settings.ontology_dir, ONTOLOGY_GRAPH), (settings.shapes_dir, SHAPES_GRAPH)):
-        files = sorted(folder.glob("*.ttl"))
+        files = turtle_files(folder, "ontology" if graph == ONTOLOGY_GRAPH else "shapes")  # none: refuse, keep
         digest = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files)).hexdigest()
         node = ox.NamedNode(graph)
         recorded = [t.object for t in store.outgoing(graph, [node]) if t.predicate == SOURCE_HASH]

@@ -13,6 +13,12 @@ Private triples of a dataset graph ``…/graph/{dataset}`` are kept in its compa
 see :meth:`graph.write.WritePath.write`), so the public graphs (:func:`public_graphs`) hold no personal data and
 can be served as they are. Publication applies :func:`public_view` once more on top, so a changed setting takes
 effect in the published artefacts at once.
+
+Every read for the public that goes past the SPARQL endpoint's graph list (the version diff, say) takes its
+triples from :func:`readable_triples`, the one filter. Graphs without a companion (the ontology, the shapes,
+the store's bookkeeping, anything outside ``…/graph/{dataset}`` such as ``http://example.org/people``) have
+nowhere to keep personal data: :func:`refuse_personal_data` refuses such a write whole
+(:class:`PersonalDataRefused`, raised by :meth:`graph.write.WritePath.check` on every door).
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph.config import GRAPH_BASE, ONTOLOGY_NS, SYSTEM_GRAPH, Settings
+from graph.errors import IntegrationsgraphError, ValidationFailed
 from graph.store import Change, Store
+from graph.validate import Report, Result
 
 PRIVATE_SUFFIX = "/privat"
 SYSTEM_NAMES = {"ontology", "shapes", "system"}
@@ -73,6 +81,24 @@ def public_graphs(store: Store, graphs: list[str] | None = None) -> list[str]:
     """Every named graph the public may read (all but the private companions and the store's bookkeeping) — of
     ``graphs`` when the caller has just listed them (a request less on a SPARQL server)."""
     return [g for g in (store.graphs() if graphs is None else graphs) if not is_private_graph(g) and g != SYSTEM_GRAPH]
+
+
+def readable_triples(
+    store: Store, graph: str, *, private: bool = False, privacy: Privacy | None = None
+) -> list[ox.Triple]:
+    """The one filter for reading a graph: what a reader may see of ``graph``.
+
+    With ``private`` (a reader with the right: the write token) the graph together with its private companion;
+    otherwise :func:`public_view` of the graph alone, so a setting changed after the data was written takes
+    effect at once, and a companion or the store's bookkeeping reads as empty.
+    """
+    if private:
+        companion = private_graph(graph)
+        extra = list(store.triples(companion)) if has_companion(graph) and companion in store.graphs() else []
+        return [*store.triples(graph), *extra]
+    if is_private_graph(graph) or graph == SYSTEM_GRAPH:
+        return []
+    return public_view(store.triples(graph), privacy)
 
 
 def _is_true(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> bool:
@@ -245,3 +271,123 @@ class WithCompanions:
 
     def triples(self, graph: str) -> list[ox.Triple]:
         return [t for g in self._graphs(graph) for t in self.store.triples(g)]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# No personal data where no companion graph can keep it
+# ---------------------------------------------------------------------------------------------------------
+
+PRIVACY_RULE = "graph/privacy.py"
+"""What a refusal names as its rule (no SHACL shape: the rule is this module's)."""
+MESSAGE_DE = (
+    "Personenbezogene Angabe in einem Graphen ohne privaten Begleitgraphen: Personen und ihre Kontaktdaten "
+    "gehören in einen Datensatz-Graphen …/graph/{Datensatz}, dort bleiben sie privat."
+)
+MESSAGE_EN = (
+    "Personal data in a graph without a private companion graph: persons and their contact details belong in a "
+    "dataset graph …/graph/{dataset}, where they stay private."
+)
+
+
+class PersonalDataRefused(ValidationFailed):
+    """A write would leave personal data in a graph that has no private companion; nothing was written.
+
+    A kind of :class:`ValidationFailed` (HTTP 422 with one result per refused triple: focus node and path; exit
+    code 1 on the command line), but the rule is the privacy rule, not a shape. The personal value itself is not
+    repeated, neither in the answer nor in a log.
+    """
+
+    def __init__(self, graph: str, triples: Sequence[ox.Triple]) -> None:
+        results = [
+            Result(
+                severity="Violation",
+                focus=_term(t.subject),
+                focus_label=None,
+                path=f"<{t.predicate.value}>",
+                value=None,
+                message_de=MESSAGE_DE,
+                message_en=MESSAGE_EN,
+                shape=PRIVACY_RULE,
+            )
+            for t in triples
+        ]
+        self.report = Report(conforms=False, results=results)
+        self.graph = graph
+        first = next((t for t in triples if t.predicate != RDF_TYPE), triples[0])  # the telling one
+        more = f" (und {len(triples) - 1} weitere)" if len(triples) > 1 else ""
+        IntegrationsgraphError.__init__(
+            self,
+            f"Abgelehnt: {len(triples)} personenbezogene Angabe(n) im Graphen <{graph}>, der keinen privaten "
+            f"Begleitgraphen hat — zuerst {_term(first.subject)} <{first.predicate.value}>{more}. Personen und "
+            "ihre Kontaktdaten bitte in einen Datensatz-Graphen …/graph/{Datensatz} schreiben; nichts wurde "
+            "geschrieben.",
+        )
+
+
+def _term(node: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
+    return node.value if isinstance(node, ox.NamedNode) else str(node)
+
+
+def is_open_graph(graph: str) -> bool:
+    """Whether ``graph`` is neither a dataset graph (which splits personal data off) nor a companion."""
+    return not has_companion(graph) and not is_private_graph(graph)
+
+
+def exposed_triples(
+    store: Store, changes: Sequence[Change], privacy: Privacy | None = None
+) -> dict[str, list[ox.Triple]]:
+    """The personal triples that graphs without a companion would hold after ``changes`` (one transaction).
+
+    Two ways in: a change adds them to such a graph, or a change (to any graph) makes a node a private person
+    or takes its ``kio:oeffentlich true`` away, so that what such a graph already says about it or points to
+    it becomes personal. Who is a person and who is public comes from every graph of the store as it will be
+    after the changes (a triple about Musterstadt's person is personal wherever it is written). Costs nothing
+    when no change adds to such a graph and none touches a person type or public flag.
+    """
+    privacy = privacy or Privacy.default()
+    adding = [c for c in changes if c.add and is_open_graph(c.graph)]
+    flipped = _endpoints_of_flags([t for c in changes for t in (*c.add, *c.remove)])
+    if not adding and not flipped:
+        return {}
+    graphs = store.graphs()
+    replaced = {c.graph for c in changes if c.replace}
+    removed = {(c.graph, t) for c in changes for t in c.remove}
+
+    def kept(graph: str, t: ox.Triple) -> bool:
+        return graph not in replaced and (graph, t) not in removed
+
+    candidates: dict[str, list[ox.Triple]] = {}
+    for c in adding:
+        candidates.setdefault(c.graph, []).extend(c.add)
+    if flipped:
+        for g in graphs:
+            if is_open_graph(g):
+                around = [*store.outgoing(g, flipped), *store.incoming(g, flipped)]
+                candidates.setdefault(g, []).extend(t for t in around if kept(g, t))
+    candidates = {g: list(dict.fromkeys(ts)) for g, ts in candidates.items() if ts}
+    nodes = sorted(
+        {n for ts in candidates.values() for n in _endpoints(ts) if isinstance(n, ox.NamedNode)}, key=lambda n: n.value
+    )
+    known = [t for g in (graphs if nodes else []) for t in store.outgoing(g, nodes) if _flags(t) and kept(g, t)]
+    facts = _Facts([*known, *(t for c in changes for t in c.add if _flags(t))])
+    out: dict[str, list[ox.Triple]] = {}
+    for g, triples in candidates.items():
+        private_nodes = _private_nodes(triples, facts, privacy)
+        found = [t for t in triples if is_private(t, facts, private_nodes, privacy)]
+        if found:
+            out[g] = found
+    return out
+
+
+def refuse_personal_data(store: Store, changes: Sequence[Change], privacy: Privacy | None = None) -> None:
+    """Raise :class:`PersonalDataRefused` when ``changes`` would leave personal data in a graph without a
+    companion (:func:`exposed_triples`); nothing is written then.
+
+    Dataset graphs split personal data off (:func:`split_change`) and a companion is private itself; every other
+    graph (the ontology, the shapes, the store's bookkeeping, ``http://example.org/people``) would serve it to
+    the public. Removing personal data is always allowed.
+    """
+    exposed = exposed_triples(store, changes, privacy)
+    if exposed:
+        graph = min(exposed)
+        raise PersonalDataRefused(graph, exposed[graph])

@@ -5,6 +5,10 @@ version record, stated in the graph itself: ``dcat:version "2025"``, ``dct:isVer
 and ``dcat:previousVersion`` / ``dct:replaces`` the closest earlier version. Resources keep their IRIs across
 versions (they come from the codes), so the diff compares the same IRIs: added, removed, changed — in the
 workbook's terms (sheets and column headers), as text and JSON.
+
+The diff reads each version through the one privacy filter (:func:`graph.privacy.readable_triples`): for the
+public it holds no personal data (not even that a private person changed); only a reader with the right (the
+write token, or the command line on the store itself) sees the private companions' triples too.
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ import pyoxigraph as ox
 
 from graph.config import graph_iri
 from graph.errors import IntegrationsgraphError, NotFound
+from graph.privacy import Privacy, readable_triples
 from graph.sheets.columns import ACTORS, SHEETS, Kind
 from graph.sheets.from_rdf import ExRow, extract, natural
-from graph.sheets.workbook import graph_triples
 from graph.store import Store
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -158,8 +162,20 @@ def _shown(text: str) -> str:
     return f"„{text}“" if text else "(leer)"
 
 
-def diff(store: Store, dataset: str, source: str, target: str, base_iri: str) -> Diff:
-    """Compare two versions (or a version and ``aktuell``) of ``dataset``."""
+def diff(
+    store: Store,
+    dataset: str,
+    source: str,
+    target: str,
+    base_iri: str,
+    *,
+    private: bool = False,
+    privacy: Privacy | None = None,
+) -> Diff:
+    """Compare two versions (or a version and ``aktuell``) of ``dataset``.
+
+    What the public may see of them (``private``: with their private companions, for a reader with the right).
+    """
     graphs = {}
     for name in (source, target):
         g = version_graph(dataset, name)
@@ -167,8 +183,12 @@ def diff(store: Store, dataset: str, source: str, target: str, base_iri: str) ->
             known = ", ".join(versions(store, dataset)) or "keine"
             raise NotFound(f"Version „{name}“ von „{dataset}“ gibt es nicht (gespeicherte Versionen: {known}).")
         graphs[name] = g
-    old = _extract(store, graphs[source], dataset, base_iri)
-    new = _extract(store, graphs[target], dataset, base_iri)
+    old = _extract(
+        readable_triples(store, graphs[source], private=private, privacy=privacy), graphs[source], dataset, base_iri
+    )
+    new = _extract(
+        readable_triples(store, graphs[target], private=private, privacy=privacy), graphs[target], dataset, base_iri
+    )
     categories: list[Category] = []
     for spec in SHEETS:
         cat = Category(ACTORS_CATEGORY if spec.name in ACTORS else spec.name)
@@ -193,11 +213,9 @@ def diff(store: Store, dataset: str, source: str, target: str, base_iri: str) ->
 
 
 def _extract(
-    store: Store, graph: str, dataset: str, base_iri: str
+    readable: list[ox.Triple], graph: str, dataset: str, base_iri: str
 ) -> tuple[dict[str, list[ExRow]], set[tuple[str, ...]]]:
-    triples = [
-        t for t in graph_triples(store, graph) if not (isinstance(t.subject, ox.NamedNode) and t.subject.value == graph)
-    ]
+    triples = [t for t in readable if not (isinstance(t.subject, ox.NamedNode) and t.subject.value == graph)]
     ex = extract(triples, dataset, base_iri)
     return ex.rows, set(ex.extra)
 

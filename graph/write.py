@@ -3,7 +3,9 @@
 Every door (files, REST, SPARQL Update, Graph Store Protocol, spreadsheets) ends here. A change to
 one named graph is validated on the nodes it touches and the nodes those reach (three steps out, one
 step in), so a write costs O(change), not O(graph). A change that replaces a whole graph is
-validated whole. A rejected change raises :class:`ValidationFailed` and writes nothing.
+validated whole. A rejected change raises :class:`ValidationFailed` and writes nothing. Before the shapes,
+:meth:`WritePath.check` applies the privacy rule: personal data may not end up in a graph that has no private
+companion (:func:`graph.privacy.refuse_personal_data`), whatever the door and whether or not the shapes run.
 
 Several processes may write to one SPARQL server (``serve --workers N``). Each write holds the store's
 write lease (:mod:`graph.remote_lock`) while it reads, builds and validates the change and commits it, so
@@ -16,14 +18,14 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 import pyoxigraph as ox
 import rdflib
 
 from graph.errors import ValidationFailed, WriteBusy
-from graph.privacy import Privacy, WithCompanions, split_change
+from graph.privacy import Privacy, WithCompanions, refuse_personal_data, split_change
 from graph.rdfio import rdflib_graph, to_rdflib
 from graph.shacl_sparql import SparqlValidator, sparql_validator
 from graph.store import Change, Store, StoreConflict
@@ -86,13 +88,16 @@ class WritePath:
         between, everything runs again on the new state. Raises :class:`WriteBusy` after
         :data:`MAX_ATTEMPTS` lost races, :class:`ValidationFailed` on Violations; either way nothing is written.
         """
+        self.shapes.require()  # fail closed: no write without shapes (graph.validate.ShapesMissing)
         for attempt in range(MAX_ATTEMPTS):
             # The lease keeps other processes' writers out from the read to the commit (a SPARQL server does not
             # serialise concurrent updates); the revision check catches anyone who writes without it.
             with self._lock, self.store.exclusive():
                 expect = self.store.revision()
                 changes = build()
-                reports = [self.check(c) for c in changes] if validate_change else []
+                # The privacy rule holds for the whole transaction, validated or not (what check does first).
+                refuse_personal_data(self.store, changes, self.privacy)
+                reports = [self._validate(c) for c in changes] if validate_change else []
                 report = Report(
                     conforms=all(r.conforms for r in reports), results=[res for r in reports for res in r.results]
                 )
@@ -109,8 +114,17 @@ class WritePath:
             time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # let the other writer finish
         raise WriteBusy()  # after MAX_ATTEMPTS lost races
 
-    def check(self, change: Change) -> Report:
-        """The report the change would get, without writing anything."""
+    def check(self, change: Change, *, among: Sequence[Change] = ()) -> Report:
+        """The report the change would get, without writing anything.
+
+        Raises :class:`graph.privacy.PersonalDataRefused` when the change — together with ``among``, the other
+        changes of the same transaction (a TriG file's other graphs, say) — would leave personal data in a
+        graph that has no private companion.
+        """
+        refuse_personal_data(self.store, [change, *(c for c in among if c is not change)], self.privacy)
+        return self._validate(change)
+
+    def _validate(self, change: Change) -> Report:
         if change.replace:
             return self._check_whole(change)
         data, focus = self._context(change)

@@ -1,7 +1,9 @@
 """The W3C Graph Store Protocol test cases (sparql11/http-rdf-update/manifest.ttl) as our own tests.
 
 Indirect identification only (``/store?graph=…``, ``/store?default``); the W3C cases' payloads
-(a person with a business card) are used as they are. Writes go through the write path.
+(a person with a business card) are used as they are, but for one triple: the person is marked public
+(``kio:oeffentlich true``), since personal data is refused in a graph without a private companion (issue 12).
+Writes go through the write path.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ TOKEN = "test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 TURTLE = {"Content-Type": "text/turtle; charset=utf-8", **AUTH}
 G = "http://example.org/person/1"
-PERSON = """@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+PRIVATE_PERSON = """@prefix foaf: <http://xmlns.com/foaf/0.1/> .
 @prefix v: <http://www.w3.org/2006/vcard/ns#> .
 <http://example.org/person/1> a foaf:Person ;
     foaf:businessCard [ a v:VCard ; v:fn "John Doe" ] .
 """
+PERSON = PRIVATE_PERSON.replace(
+    " a foaf:Person ;", " a foaf:Person ;\n    <https://w3id.org/integrationsgraph/ontology#oeffentlich> true ;"
+)
 PERSON_JANE = PERSON.replace("John Doe", "Jane Doe")
 
 
@@ -48,7 +53,7 @@ def test_put_initial_state_then_get(client: TestClient) -> None:
     assert got.status_code == 200
     assert got.headers["content-type"].startswith("text/turtle")
     assert names(got.text) == {"John Doe"}
-    assert len(triples(got.text)) == 4
+    assert len(triples(got.text)) == 5
 
 
 def test_put_graph_already_in_store_replaces_it(client: TestClient) -> None:
@@ -75,7 +80,7 @@ def test_post_existing_graph_merges(client: TestClient) -> None:
     r = client.post("/store", params={"graph": G}, content=extra, headers=TURTLE)
     assert r.status_code == 204
     got = triples(client.get("/store", params={"graph": G}).text)
-    assert len(got) == 5
+    assert len(got) == 6
     assert any(t.predicate.value.endswith("givenName") for t in got)
 
 
@@ -94,7 +99,7 @@ def test_post_creates_a_new_graph_with_location(client: TestClient) -> None:
 
 def test_a_person_in_a_dataset_graph_stays_private(client: TestClient) -> None:
     g = "https://w3id.org/integrationsgraph/graph/gsp-personen"
-    assert client.put("/store", params={"graph": g}, content=PERSON, headers=TURTLE).status_code == 201
+    assert client.put("/store", params={"graph": g}, content=PRIVATE_PERSON, headers=TURTLE).status_code == 201
     assert client.get("/store", params={"graph": g + "/privat"}).status_code == 404
     private = client.get("/store", params={"graph": g + "/privat"}, headers=AUTH)
     assert names(private.text) == {"John Doe"}
@@ -165,3 +170,26 @@ def test_invalid_write_is_rejected_with_the_report(client: TestClient) -> None:
     body = r.json()
     assert body["errors"] and all(e["message_de"] and e["message_en"] for e in body["errors"])
     assert client.get("/store", params={"graph": g}).status_code == 404
+
+
+def test_rdf_xml_with_dtd_entities_is_refused_and_nothing_written(client: TestClient) -> None:
+    g = "http://example.org/entities"
+    body = (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n<!ENTITY a "Musterstadt">\n<!ENTITY b "&a;&a;&a;&a;">\n]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://example.org/">'
+        '<rdf:Description rdf:about="http://example.org/s"><e:p>&b;</e:p></rdf:Description></rdf:RDF>'
+    )
+    for method in ("PUT", "POST"):
+        r = client.request(
+            method, "/store", params={"graph": g}, content=body, headers={"Content-Type": "application/rdf+xml", **AUTH}
+        )
+        assert r.status_code == 400, r.text
+        assert r.json()["status"] == 400 and "Anfrage, Zeile 3" in r.json()["error"] and "Entität" in r.json()["error"]
+    assert client.get("/store", params={"graph": g}).status_code == 404
+
+
+def test_a_private_person_outside_a_dataset_graph_is_refused(client: TestClient) -> None:
+    other = PRIVATE_PERSON.replace("person/1", "person/3")  # person/1 is marked public in G by now
+    r = client.put("/store", params={"graph": "http://example.org/person/3"}, content=other, headers=TURTLE)
+    assert r.status_code == 422 and "personenbezogene Angabe" in r.json()["error"], r.text
+    assert client.get("/store", params={"graph": "http://example.org/person/3"}, headers=AUTH).status_code == 404

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
-from graph.config import ROOT, Settings, graph_iri
+from graph.config import ROOT, SYSTEM_GRAPH, Settings, graph_iri
 from graph.load import dataset_graphs, load_files, validate_store
-from graph.privacy import Privacy, private_graph, public_graphs, public_view
+from graph.privacy import (
+    PersonalDataRefused,
+    Privacy,
+    private_graph,
+    public_graphs,
+    public_view,
+    readable_triples,
+)
 from graph.store import Change, EmbeddedStore
 from graph.validate import Shapes
 from graph.write import WritePath
@@ -158,3 +167,161 @@ def test_replacing_a_graph_replaces_its_private_triples_too(writer: WritePath, s
     writer.write(Change(G, add=[label], replace=True), validate_change=False)
     assert set(store.triples(G)) == {label}
     assert set(store.triples(private_graph(G))) == set()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# No personal data in a graph that has no private companion (issue 12, part 3)
+# ---------------------------------------------------------------------------------------------------------
+
+PEOPLE = "http://example.org/people"
+OUTSIDE = [PEOPLE, SYSTEM_GRAPH, graph_iri("ontology"), graph_iri("shapes")]
+
+
+@pytest.mark.parametrize("graph", OUTSIDE)
+def test_a_person_written_outside_a_dataset_graph_is_refused_and_nothing_is_written(
+    writer: WritePath, store: EmbeddedStore, graph: str
+) -> None:
+    before = {g: set(store.triples(g)) for g in store.graphs()}
+    with pytest.raises(PersonalDataRefused) as refused:
+        writer.write(Change(graph, add=person("gerd")), validate_change=False)
+    assert {g: set(store.triples(g)) for g in store.graphs()} == before
+    message = str(refused.value)
+    assert "personenbezogene Angabe" in message and f"<{graph}>" in message and "nichts wurde geschrieben" in message
+    assert f"{ID}person/gerd <{SKOS}prefLabel>" in message  # focus node and path (not rdf:type)
+    results = refused.value.report.results
+    assert {r.path for r in results} >= {f"<{FOAF}name>", f"<{VCARD}hasEmail>"}
+    assert all(r.value is None and r.severity == "Violation" for r in results)  # the value is not repeated
+
+
+def test_a_contact_detail_on_any_subject_is_refused_unless_the_subject_is_public(
+    writer: WritePath, store: EmbeddedStore
+) -> None:
+    contact = n("akteur/amt#kontakt")
+    mail = t(contact, f"{VCARD}hasEmail", ox.NamedNode("mailto:amt@test.example"))
+    with pytest.raises(PersonalDataRefused):
+        writer.write(Change(PEOPLE, add=[mail]), validate_change=False)
+    assert PEOPLE not in store.graphs()
+    flagged = [mail, t(contact, f"{KIO}oeffentlich", TRUE)]
+    writer.write(Change(PEOPLE, add=flagged), validate_change=False)
+    assert set(store.triples(PEOPLE)) == set(flagged)
+    # Taking the flag away in the same change that keeps the e-mail is refused too.
+    with pytest.raises(PersonalDataRefused):
+        writer.write(Change(PEOPLE, add=[mail], remove=[flagged[1]]), validate_change=False)
+    assert set(store.triples(PEOPLE)) == set(flagged)
+
+
+def test_a_triple_about_a_person_of_another_graph_is_refused(muster: WritePath, store: EmbeddedStore) -> None:
+    about = t(ERIKA, "https://schema.org/homeLocation", ox.Literal("Musterstadt-Nord"))
+    pointing = t(n("projekt/p"), "https://schema.org/contributor", ERIKA)
+    for triple in (about, pointing):
+        with pytest.raises(PersonalDataRefused):
+            muster.write(Change(PEOPLE, add=[triple]), validate_change=False)
+    assert PEOPLE not in store.graphs()
+
+
+def test_ordinary_data_and_removals_outside_dataset_graphs_are_still_written(
+    writer: WritePath, store: EmbeddedStore
+) -> None:
+    label = t(n("thema/x"), f"{SKOS}prefLabel", ox.Literal("Thema", language="de"))
+    writer.write(Change(PEOPLE, add=[label]), validate_change=False)
+    assert set(store.triples(PEOPLE)) == {label}
+    # Personal data that got there before the rule (written straight into the store) can be removed.
+    old = person("hans")
+    store.apply(PEOPLE, add=old)
+    writer.write(Change(PEOPLE, remove=old), validate_change=False)
+    assert set(store.triples(PEOPLE)) == {label}
+
+
+def test_a_private_companion_may_be_written_directly(writer: WritePath, store: EmbeddedStore) -> None:
+    writer.write(Change(private_graph(G), add=person("ida")), validate_change=False)
+    assert set(store.triples(private_graph(G))) == set(person("ida"))
+
+
+def test_the_check_alone_refuses_too(writer: WritePath, store: EmbeddedStore) -> None:
+    """``check`` is what ``load`` calls for every graph before it writes any."""
+    with pytest.raises(PersonalDataRefused):
+        writer.check(Change(PEOPLE, add=person("jan"), replace=True))
+
+
+def test_load_refuses_a_trig_file_with_a_person_outside_and_writes_no_graph(
+    writer: WritePath, store: EmbeddedStore, tmp_path: Path
+) -> None:
+    trig = tmp_path / "gemischt.trig"
+    trig.write_text(
+        f'<{G}> {{ <{ID}thema/x> <{SKOS}prefLabel> "Thema"@de . }}\n'
+        f'<{PEOPLE}> {{ <{ID}person/kai> a <{FOAF}Person> ; <{FOAF}name> "Kai Probe" . }}\n',
+        encoding="utf-8",
+    )
+    for bulk in (False, True):
+        with pytest.raises(PersonalDataRefused):
+            load_files(writer, [trig], None, bulk=bulk)
+        assert G not in store.graphs() and PEOPLE not in store.graphs()
+
+
+def test_readable_triples_is_the_one_filter(muster: WritePath, store: EmbeddedStore) -> None:
+    public = readable_triples(store, MUSTER)
+    assert public and all(ERIKA not in (x.subject, x.object) for x in public)
+    everything = readable_triples(store, MUSTER, private=True)
+    assert set(everything) == set(store.triples(MUSTER)) | set(store.triples(private_graph(MUSTER)))
+    assert readable_triples(store, private_graph(MUSTER)) == []
+    # A property made private after the data was written is filtered at once.
+    label = ox.NamedNode(f"{SKOS}prefLabel")
+    stricter = Privacy(frozenset({label.value}))
+    assert all(x.predicate != label for x in readable_triples(store, MUSTER, privacy=stricter))
+
+
+def test_making_a_node_a_person_is_refused_while_a_graph_without_a_companion_points_to_it(
+    writer: WritePath, store: EmbeddedStore
+) -> None:
+    link = t(n("projekt/p"), "https://schema.org/contributor", n("person/lea"))
+    writer.write(Change(PEOPLE, add=[link]), validate_change=False)  # nobody knows yet that lea is a person
+    before = {g: set(store.triples(g)) for g in store.graphs()}
+    with pytest.raises(PersonalDataRefused) as refused:
+        writer.write(Change(G, add=[ox.Triple(n("person/lea"), RDF_TYPE, ox.NamedNode(f"{FOAF}Person"))]))
+    assert f"<{PEOPLE}>" in str(refused.value)
+    assert {g: set(store.triples(g)) for g in store.graphs()} == before
+    # Once the link is gone, she may become a person (and stays private in the companion).
+    writer.write(Change(PEOPLE, remove=[link]), validate_change=False)
+    writer.write(Change(G, add=[ox.Triple(n("person/lea"), RDF_TYPE, ox.NamedNode(f"{FOAF}Person"))]))
+    assert n("person/lea") in {x.subject for x in store.triples(private_graph(G))}
+
+
+def test_taking_the_public_flag_away_from_contact_details_outside_a_dataset_graph_is_refused(
+    writer: WritePath, store: EmbeddedStore
+) -> None:
+    contact = n("akteur/amt#kontakt")
+    flag = t(contact, f"{KIO}oeffentlich", TRUE)
+    mail = t(contact, f"{VCARD}hasEmail", ox.NamedNode("mailto:amt@test.example"))
+    writer.write(Change(PEOPLE, add=[mail, flag]), validate_change=False)
+    with pytest.raises(PersonalDataRefused):
+        writer.write(Change(PEOPLE, remove=[flag]), validate_change=False)
+    assert set(store.triples(PEOPLE)) == {mail, flag}
+    writer.write(Change(PEOPLE, remove=[flag, mail]), validate_change=False)  # both together: nothing left
+    assert set(store.triples(PEOPLE)) == set()
+
+
+def test_a_person_made_in_one_graph_and_linked_in_another_in_one_transaction_is_refused(
+    writer: WritePath, store: EmbeddedStore
+) -> None:
+    typed = ox.Triple(n("person/max"), RDF_TYPE, ox.NamedNode(f"{FOAF}Person"))
+    link = t(n("projekt/p"), "https://schema.org/contributor", n("person/max"))
+    with pytest.raises(PersonalDataRefused) as refused:
+        writer.write_all([Change(G, add=[typed]), Change(PEOPLE, add=[link])])
+    assert refused.value.graph == PEOPLE
+    assert G not in store.graphs() and PEOPLE not in store.graphs()
+    with pytest.raises(PersonalDataRefused):  # what load calls for each graph of a TriG file, before writing any
+        writer.check(Change(PEOPLE, add=[link]), among=[Change(G, add=[typed])])
+
+
+def test_load_refuses_a_trig_file_that_links_to_a_person_it_makes_in_another_graph(
+    writer: WritePath, store: EmbeddedStore, tmp_path: Path
+) -> None:
+    trig = tmp_path / "verknuepft.trig"
+    trig.write_text(
+        f"<{G}> {{ <{ID}person/ole> a <{FOAF}Person> . }}\n"
+        f"<{PEOPLE}> {{ <{ID}projekt/p> <https://schema.org/contributor> <{ID}person/ole> . }}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PersonalDataRefused):
+        load_files(writer, [trig], None)
+    assert G not in store.graphs() and PEOPLE not in store.graphs()

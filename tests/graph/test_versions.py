@@ -17,7 +17,7 @@ from graph.cli import main
 from graph.config import graph_iri
 from graph.errors import NotFound
 from graph.sheets.workbook import import_workbook
-from graph.store import EmbeddedStore
+from graph.store import Change, EmbeddedStore
 from graph.validate import Shapes
 from graph.versions import InvalidVersion, diff, version_graph, version_record, versions
 from graph.write import WritePath
@@ -41,7 +41,7 @@ def edited() -> bytes:
 
     def put(sheet: str, row: int, header: str, value: object) -> None:
         ws = wb[sheet]
-        ws.cell(row, [c.value for c in ws[1]].index(header) + 1).value = value  # type: ignore[arg-type]
+        ws.cell(row, [c.value for c in ws[1]].index(header) + 1).value = value  # type: ignore[assignment]
 
     put("Leitziele", 2, "Bezeichnung", "Alle sprechen gut Deutsch")
     put("Maßnahmen", 2, "Umsetzungsstatus", "abgeschlossen")
@@ -114,6 +114,47 @@ def test_the_diff_as_german_text_and_json(two_versions: EmbeddedStore) -> None:
     body = json.loads(json.dumps(result.to_dict()))
     assert body["summary"]["Maßnahmen"] == {"added": 1, "removed": 0, "changed": 1}
     assert "Indikatoren" not in {c["name"] for c in body["categories"]}
+
+
+def test_the_diff_shows_private_values_only_to_a_reader_with_the_right(shapes: Shapes) -> None:
+    """A private person's name and e-mail change between two versions (issue 12, part 3)."""
+    store = EmbeddedStore(None)
+    writer = WritePath(store, shapes)
+    person = ox.NamedNode(f"{BASE}probe/person/paula")
+    foaf = "http://xmlns.com/foaf/0.1/"
+    mail = ox.NamedNode("http://www.w3.org/2006/vcard/ns#hasEmail")
+
+    def version(name: str, email: str) -> list[ox.Triple]:
+        return [
+            ox.Triple(
+                person, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(f"{foaf}Person")
+            ),
+            ox.Triple(person, ox.NamedNode(f"{foaf}name"), ox.Literal(name)),
+            ox.Triple(person, mail, ox.NamedNode(f"mailto:{email}")),
+        ]
+
+    writer.write(
+        Change(
+            version_graph("probe", "1"),
+            add=[*version("Paula Probe", "paula@probe.example"), *version_record(store, "probe", "1")],
+        ),
+        validate_change=False,
+    )
+    writer.write(
+        Change(
+            version_graph("probe", "2"),
+            add=[*version("Paula Neu", "neu@probe.example"), *version_record(store, "probe", "2")],
+        ),
+        validate_change=False,
+    )
+    assert store.count(version_graph("probe", "1")) == 2, "the person went to the version's companion graph"
+    public = diff(store, "probe", "1", "2", BASE)
+    shown = public.to_text() + json.dumps(public.to_dict())
+    assert "Paula" not in shown and "probe.example" not in shown and "person/paula" not in shown
+    assert public.to_text().endswith("keine.\n")
+    private = diff(store, "probe", "1", "2", BASE, private=True).to_text()
+    assert "Name: „Paula Probe“ → „Paula Neu“" in private
+    assert "E-Mail: „paula@probe.example“ → „neu@probe.example“" in private
 
 
 def test_the_same_version_twice_has_no_differences(two_versions: EmbeddedStore) -> None:
