@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
+from api import errors, security
 from api.deps import AppContext
 from api.routes import analysis as analysis_routes
 from api.routes import chain, compare, home, linked_data, resources, search, sheets
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    security.install(app)  # Content-Security-Policy on every response; the pages' scripts (api/static/js)
     app.include_router(home.router)
     app.include_router(sparql_router)  # early: routes are matched in order, /sparql is the busiest
     app.include_router(compare.router)  # before resources: /api/vergleich/… is not a dataset

@@ -30,6 +30,7 @@ from graph.catalog import (
     serialize_catalog,
 )
 from graph.config import ONTOLOGY_NS, ROOT, Settings
+from graph.links import install as install_links
 from graph.ontology_docs import document
 from graph.publish import DUMPS, Release, Site, Snapshot, concept, dump, dump_all
 from graph.resource_pages import Linker, documents, relative, render_resource, resource_path
@@ -47,9 +48,10 @@ QUELLE = f"{ONTOLOGY_NS}Quelle"
 
 
 def environment() -> jinja2.Environment:
-    """The Jinja environment of the publication templates (``api/templates/publish_*.html``)."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+    """The Jinja environment of the publication templates (``api/templates/publish_*.html``), with the test
+    ``safe_link`` (:func:`graph.links.safe_href`): a link only to a safe address."""
+    return install_links(
+        jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined)
     )
 
 

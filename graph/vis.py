@@ -25,6 +25,7 @@ from pyvis.node import Node
 from graph import __version__
 from graph.analysis import fingerprint
 from graph.config import ROOT
+from graph.links import safe_href
 from graph.lru import LRU
 
 BROWSER_LAYOUT_LIMIT = 300
@@ -32,6 +33,10 @@ SEED = 42
 TEMPLATES = ROOT / "api" / "templates"
 VIS_JS = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
 """vis-network 9.1.2 (Apache-2.0 or MIT), as pyvis 0.3.2 ships it."""
+MAP_JS = ROOT / "api" / "static" / "js" / "map.js"
+"""The page's own script (filters, search, side panel)."""
+MAP_JS_URL = "/static/js/map.js"
+"""Where the app serves :data:`MAP_JS` (``/static/js/{name}`` in api/security.py)."""
 
 
 @dataclass
@@ -59,17 +64,20 @@ class VisMap:
         return {"details": details, **{k: getattr(self, k) for k in keys}}
 
 
-def resource_link(iri: str, base_iri: str | None) -> str:
-    """The link to a resource's page: ``/id/{path}`` under the app for IRIs under ``base_iri``, else the IRI.
+def resource_link(iri: str, base_iri: str | None) -> str | None:
+    """The link to a resource's page: ``/id/{path}`` under the app for IRIs under ``base_iri``, else the IRI
+    when it is safe as a link (:func:`graph.links.safe_href`), else ``None`` (the page shows text).
 
     >>> resource_link("https://w3id.org/integrationsgraph/id/x/akteur/a", "https://w3id.org/integrationsgraph/id/")
     '/id/x/akteur/a'
     >>> resource_link("https://w3id.org/integrationsgraph/id/x/akteur/a", None)
     'https://w3id.org/integrationsgraph/id/x/akteur/a'
+    >>> resource_link("javascript:alert(1)", None) is None
+    True
     """
     if base_iri and iri.startswith(base_iri):
         return "/id/" + iri[len(base_iri) :]
-    return iri
+    return safe_href(iri)
 
 
 _LAYOUTS: LRU[dict[Any, tuple[float, float]]] = LRU(32)
@@ -226,17 +234,27 @@ def script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _inline_script(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    if "</script" in text.lower():
+        raise ValueError(f"{path} kann nicht eingebettet werden: es enthält „</script“.")
+    return text
+
+
 def render(m: VisMap, *, assets: str | None = None, links: dict[str, str] | None = None) -> str:
     """The map as one HTML page.
 
-    ``assets=None`` inlines vis-network (the page opens from disk, offline); otherwise the page loads
-    ``{assets}/vis-network.min.js`` from the app. ``links`` adds navigation (label → path) for served pages.
+    ``assets=None`` inlines vis-network and the page's script (the page opens from disk, offline); otherwise
+    the page loads ``{assets}/vis-network.min.js`` and :data:`MAP_JS_URL` from the app, and has no inline
+    script (the Content-Security-Policy forbids them). ``links`` adds navigation (label → path) for served pages.
     """
-    inline = VIS_JS.read_text(encoding="utf-8") if assets is None else ""
+    standalone = assets is None
     return _ENV.get_template("map.html").render(
         m=m,
-        data=script_json({**m.data(), "standalone": assets is None}),
-        vis_inline=inline,
+        data=script_json({**m.data(), "standalone": standalone}),
+        vis_inline=_inline_script(VIS_JS) if standalone else "",
+        script_inline=_inline_script(MAP_JS) if standalone else "",
+        script=MAP_JS_URL,
         assets=assets,
         links=links or {},
         standalone=assets is None,

@@ -23,6 +23,7 @@ from graph.chain import GAPS, scorecard, tree
 from graph.config import Settings, graph_iri
 from graph.describe import describe, exists
 from graph.kinds import KIO, PREFIXES
+from graph.links import safe_href
 from graph.load import dataset_graphs, dataset_name
 from graph.resource_json import value
 from graph.store import Store
@@ -94,9 +95,10 @@ UI = {
 }
 
 
-def page_url(iri: str, base_iri: str) -> str:
-    """The path at which this server shows ``iri`` (IRIs outside the base stay as they are)."""
-    return "/id/" + iri[len(base_iri) :] if iri.startswith(base_iri) else iri
+def page_url(iri: str, base_iri: str) -> str | None:
+    """The path at which this server shows ``iri``; an IRI outside the base stays as it is when it is safe as a
+    link (:func:`graph.links.safe_href`), else ``None`` and the page shows it as text."""
+    return "/id/" + iri[len(base_iri) :] if iri.startswith(base_iri) else safe_href(iri)
 
 
 def negotiate(accept: str) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pyoxigraph as ox
@@ -11,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.routes.linked_data import negotiate, page_url
-from graph.config import ROOT
+from graph.config import ROOT, graph_iri
+from graph.rdfio import parse_file
 
 RHEINE = "https://w3id.org/integrationsgraph/id/rheine/"
 FIELD = "/id/rheine/handlungsfeld/sprachfoerderung"
@@ -150,3 +153,74 @@ def test_browser_renders_a_rheine_field_and_a_fictional_musterstadt_resource(liv
         assert page.locator(".fiktiv").first.inner_text() == "fictional example"
     finally:
         page.close()
+
+
+# --- only safe links (issue 12, part 4) ----------------------------------------------------------
+
+LINKS = "https://w3id.org/integrationsgraph/id/musterstadt-links/"
+SCRIPT_IRI = "javascript:alert(document.domain)"
+
+
+class Hrefs(HTMLParser):
+    """Every address a page can follow or load (``href``, ``src``, ``action``, ``formaction``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hrefs += [v for k, v in attrs if k in ("href", "src", "action", "formaction") and v is not None]
+
+
+def unsafe_hrefs(html: str) -> list[str]:
+    """Links a browser would follow to something other than http(s), mailto or a path on this site."""
+    parser = Hrefs()
+    parser.feed(html)
+    return [
+        h
+        for h in parser.hrefs
+        if urlsplit(h.strip()).scheme.lower() not in ("", "http", "https", "mailto") or h.strip().startswith("//")
+    ]
+
+
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def links_client(request: pytest.FixtureRequest, app_client: Callable[..., Any]) -> Iterator[TestClient]:
+    """Data with ``javascript:`` addresses, put into the store directly (the shapes would refuse it)."""
+    with app_client(request.param, "ld-links", datasets=[]) as c:
+        store = c.app.state.ctx.store  # type: ignore[attr-defined]
+        triples = [q.triple for q in parse_file(ROOT / "tests" / "data" / "links" / "musterstadt-links.ttl")]
+        store.apply(graph_iri("musterstadt-links"), add=triples)
+        yield c
+
+
+def test_page_url_links_only_safe_addresses() -> None:
+    base = "https://w3id.org/integrationsgraph/id/"
+    assert page_url(SCRIPT_IRI, base) is None
+    assert page_url("data:text/html,<script>alert(1)</script>", base) is None
+    assert page_url("https://vhs.musterstadt.example/", base) == "https://vhs.musterstadt.example/"
+    assert page_url("mailto:info@musterstadt.example", base) == "mailto:info@musterstadt.example"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/musterstadt-links/akteur/vhs",  # foaf:homepage <javascript:…>, foaf:page <JaVaScRiPt:…>
+        "/id/musterstadt-links/massnahme/m1",  # led by the actor whose own IRI is javascript:…
+        "/id/musterstadt-links/handlungsfeld/sprache",  # the field page: chain and actors
+        "/id/musterstadt-links/handlungsfeld/sprache?lang=en",
+        "/felder",
+        "/suche?q=Skriptverein",
+    ],
+)
+def test_javascript_addresses_are_text_not_links(links_client: TestClient, path: str) -> None:
+    r = links_client.get(path, headers={"Accept": "text/html"})
+    assert r.status_code == 200, r.text
+    assert unsafe_hrefs(r.text) == []
+    if "/akteur/" in path or "/massnahme/" in path or "/handlungsfeld/" in path or "suche" in path:
+        assert "Skriptverein Musterstadt (fiktiv)" in r.text  # shown, not dropped
+
+
+def test_a_safe_homepage_stays_a_link(links_client: TestClient) -> None:
+    html = links_client.get("/id/musterstadt-links/akteur/vhs", headers={"Accept": "text/html"}).text
+    assert 'href="https://vhs.musterstadt.example/"' in html
+    assert f'title="{SCRIPT_IRI}"' in html  # the unsafe IRI is there to read, as a tooltip of plain text

@@ -130,8 +130,14 @@ def test_maps_index_lists_the_datasets(client: TestClient) -> None:
     assert 'data-dataset="kleinstadt"' in html and 'href="/maps/fields?dataset=zweitstadt"' in html
 
 
+CSP_LISTENER = """document.addEventListener('securitypolicyviolation', (e) => {
+    (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI); });"""
+"""Records what the Content-Security-Policy blocked (Playwright's init scripts run whatever the policy)."""
+
+
 def open_map(browser: Any, url: str, shot: str) -> tuple[Any, dict[str, Any]]:
-    """Open a served map with every request recorded (and any to another host blocked)."""
+    """Open a served map with every request recorded (and any to another host blocked), and with what the
+    Content-Security-Policy blocked (``violations``) and the policy itself (``csp``)."""
     page = browser.new_page(viewport={"width": 1300, "height": 900})
     host = urlsplit(url).hostname
     seen: dict[str, Any] = {"requests": [], "problems": []}
@@ -146,14 +152,18 @@ def open_map(browser: Any, url: str, shot: str) -> tuple[Any, dict[str, Any]]:
     page.route("**/*", route)
     page.on("console", lambda msg: seen["problems"].append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: seen["problems"].append(str(exc)))
-    page.goto(url)
-    page.wait_for_function("window.integrationsgraphMap && window.integrationsgraphMap.ready", timeout=120_000)
+    page.add_init_script(CSP_LISTENER)
+    response = page.goto(url)
+    seen["csp"] = response.headers.get("content-security-policy") if response else None
+    # a function, not a string: Playwright evaluates a string predicate with eval, which the policy forbids
+    page.wait_for_function("() => window.integrationsgraphMap && window.integrationsgraphMap.ready", timeout=120_000)
     seen["painted"] = page.evaluate(
         """() => { const c = document.querySelector('#map canvas');
                    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                    let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"""
     )
     seen["nodes"] = page.evaluate("window.integrationsgraphMap.data.nodes.length")
+    seen["violations"] = page.evaluate("() => window.__csp || []")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
     return page, seen
@@ -166,7 +176,8 @@ def test_actor_map_in_chromium(live_server: str, browser: Any) -> None:
     try:
         assert seen["nodes"] == expected
         assert seen["painted"] > 5000
-        assert seen["problems"] == []
+        assert seen["problems"] == [] and seen["violations"] == []
+        assert "script-src 'self'" in (seen["csp"] or "")  # the map works under the strict policy
         assert all(urlsplit(u).hostname == "127.0.0.1" for u in seen["requests"]), seen["requests"]
         assert any(u.endswith("/maps/assets/vis-network.min.js") for u in seen["requests"])
         # "top N": the count follows the slider
@@ -209,7 +220,8 @@ def test_field_and_chain_maps_in_chromium(live_server: str, browser: Any, path: 
     page, seen = open_map(browser, f"{live_server}{path}", shot)
     page.close()
     assert seen["nodes"] == expected > 1
-    assert seen["painted"] > 2000 and seen["problems"] == []
+    assert seen["painted"] > 2000 and seen["problems"] == [] and seen["violations"] == []
+    assert "script-src 'self'" in (seen["csp"] or "")
     assert all(urlsplit(u).hostname == "127.0.0.1" for u in seen["requests"])
 
 
@@ -220,3 +232,84 @@ def test_map_titles_say_when_the_data_is_fictional(live_server: str) -> None:
     assert "musterstadt – fiktives Beispiel" in html
     html = httpx.get(live_server + "/maps/fields", timeout=60).text
     assert "darin fiktiv: musterstadt" in html
+
+
+# --- only safe links (issue 12, part 4) ----------------------------------------------------------
+
+LINKS_DATA = Path(__file__).parents[1] / "data" / "links" / "musterstadt-links.ttl"
+SCRIPT_IRI = "javascript:alert(document.domain)"
+
+
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def links_client(request: pytest.FixtureRequest, app_client: Callable[..., Any]) -> Iterator[TestClient]:
+    """Actors with ``javascript:`` addresses, put into the store directly (the shapes would refuse them)."""
+    with app_client(request.param, "maps-links", datasets=[]) as c:
+        store = c.app.state.ctx.store  # type: ignore[attr-defined]
+        store.apply(graph_iri("musterstadt-links"), add=[q.triple for q in parse_file(LINKS_DATA)])
+        yield c
+
+
+def test_an_actor_with_a_javascript_iri_has_no_link_in_the_table(links_client: TestClient) -> None:
+    html = links_client.get("/maps/actors/table?dataset=musterstadt-links").text
+    parser = Loads()
+    parser.feed(html)
+    assert all(urlsplit(a).scheme in ("", "http", "https") for a in parser.anchors), parser.anchors
+    assert '<th scope="row">Skriptverein Musterstadt (fiktiv)</th>' in html  # as text
+    assert 'href="/id/musterstadt-links/akteur/vhs"' in html  # the other actor keeps its link
+    links = html.split('<table id="verbindungen">')[1]
+    assert "<td>Skriptverein Musterstadt (fiktiv)</td>" in links
+
+
+def test_an_actor_with_a_javascript_iri_has_no_link_in_the_side_panel_data(links_client: TestClient) -> None:
+    details = links_client.get("/maps/actors.json?dataset=musterstadt-links").json()["details"]
+    by_label = {d["label"]: d for d in details.values()}
+    assert by_label["Skriptverein Musterstadt (fiktiv)"]["href"] is None
+    assert by_label["Volkshochschule Musterstadt (fiktiv)"]["href"] == "/id/musterstadt-links/akteur/vhs"
+    html = links_client.get("/maps/actors?dataset=musterstadt-links").text
+    assert SCRIPT_IRI not in html
+
+
+@pytest.fixture(scope="module")
+def links_server(tmp_path_factory: pytest.TempPathFactory, start_serve: Callable[..., Any]) -> Iterator[str]:
+    """A real server on a store that already holds the ``javascript:`` data (written past the write path)."""
+    from graph.store import EmbeddedStore
+
+    folder = tmp_path_factory.mktemp("links-server")
+    store = EmbeddedStore(folder / "store")
+    store.apply(graph_iri("musterstadt-links"), add=[q.triple for q in parse_file(LINKS_DATA)])
+    store.close()
+    env = {"INTEGRATIONSGRAPH_STORE": str(folder / "store"), "INTEGRATIONSGRAPH_DATASETS": "[]"}
+    with start_serve(env, folder) as served:
+        yield served.base
+
+
+def test_javascript_addresses_cannot_be_clicked_in_chromium(links_server: str, browser: Any) -> None:
+    """The side panel of the actor led by nobody safe, and the actor's page: no javascript: link, no dialog."""
+    page, seen = open_map(browser, f"{links_server}/maps/actors?dataset=musterstadt-links", "maps-links.png")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        assert seen["problems"] == [] and seen["violations"] == [] and seen["csp"] is not None
+        index = page.evaluate(
+            """() => { const d = window.integrationsgraphMap.data.details;
+                       return Object.keys(d).find((k) => d[k].label.startsWith('Skript')); }"""
+        )
+        point = page.evaluate(
+            f"""() => {{ const n = window.integrationsgraphMap.network;
+                       const p = n.canvasToDOM(n.getPositions([{int(index)}])[{int(index)}]);
+                       const r = document.querySelector('#map canvas').getBoundingClientRect();
+                       return {{x: p.x + r.left, y: p.y + r.top}}; }}"""
+        )
+        page.mouse.click(point["x"], point["y"])
+        assert page.text_content("#map-panel h2") == "Skriptverein Musterstadt (fiktiv)"
+        assert page.locator("#map-panel a", has_text="Seite der Ressource öffnen").count() == 0
+        page.goto(f"{links_server}/id/musterstadt-links/akteur/vhs")
+        assert page.locator('a[href^="javascript:" i]').count() == 0
+        page.get_by_text("Skriptverein Musterstadt (fiktiv)").first.click()
+        page.goto(f"{links_server}/maps/actors/table?dataset=musterstadt-links")
+        assert page.locator('a[href^="javascript:" i]').count() == 0
+        page.get_by_text("Skriptverein Musterstadt (fiktiv)").first.click()
+        assert page.evaluate("() => window.__csp || []") == []
+        assert dialogs == []
+    finally:
+        page.close()

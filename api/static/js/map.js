@@ -1,6 +1,9 @@
-<script>
-/* The map's behaviour: filters, search, side panel, and stopping the layout once it has settled.
-   Everything it shows comes from <script id="map-data">; text goes in through textContent only. */
+/* The map's behaviour (pages of graph/vis.py: api/templates/map.html): filters, search, side panel, and
+   stopping the layout once it has settled. Everything it shows comes from the JSON data block "map-data";
+   text goes in through textContent only, and a link only when its address is http(s), mailto or on this
+   site (the server decides that in graph/links.py; safeHref checks again). Served from /static/js/map.js
+   so that the Content-Security-Policy can forbid inline scripts (api/security.py); a map file that opens
+   from disk has it inlined. */
 (function () {
   "use strict";
   const D = JSON.parse(document.getElementById("map-data").textContent);
@@ -81,6 +84,15 @@
     network.once("afterDrawing", ready);
   }
 
+  function safeHref(address) {
+    // http(s) and mailto only (and file: paths beside a map that was opened from disk)
+    if (!address) return null;
+    let url;
+    try { url = new URL(address, window.location.href); } catch (e) { return null; }
+    const ok = ["http:", "https:", "mailto:"];
+    if (window.location.protocol === "file:") ok.push("file:");
+    return ok.includes(url.protocol) ? address : null;
+  }
   function add(parent, tag, text, cls) {
     const el = document.createElement(tag);
     if (text !== undefined) el.textContent = text;
@@ -101,9 +113,10 @@
     if (!d) return;
     add(panel, "h2", d.label);
     add(panel, "p", d.typ);
-    if (d.href) {
+    const href = safeHref(d.href);
+    if (href) {
       const a = add(panel, "a", "Seite der Ressource öffnen");
-      a.href = d.href;
+      a.href = href;
     }
     if (d.kette && !D.standalone) {
       add(panel, "span", " · ");
@@ -139,6 +152,7 @@
     network.focus(hits[0].id, { scale: 1.0, animation: false });
     show(hits[0].id);
   }
+  $("map-filter").addEventListener("submit", (e) => e.preventDefault());  // no inline onsubmit (CSP)
   $("map-search").addEventListener("change", search);
   $("map-search").addEventListener("keydown", (e) => { if (e.key === "Enter") search(); });
 
@@ -173,4 +187,3 @@
   count();
   api.byId = byId;
 })();
-</script>
