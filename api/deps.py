@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from graph.config import Settings
@@ -56,15 +58,49 @@ def token_matches(settings: Settings, given: str | None) -> bool:
     return secrets.compare_digest(given.encode(), token.get_secret_value().encode())
 
 
-def require_token(
-    ctx: ContextDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> None:
+def check_token(settings: Settings, given: str | None) -> None:
     """Writes need the bearer token: none configured → 403, missing or wrong → 401."""
-    if ctx.settings.write_token is None:
+    if settings.write_token is None:
         raise HTTPException(403, "Schreiben ist abgeschaltet: Auf diesem Server ist kein Schreib-Token eingerichtet.")
-    if not token_matches(ctx.settings, credentials.credentials if credentials is not None else None):
+    if not token_matches(settings, given):
         raise HTTPException(
             401,
             "Schreiben braucht ein gültiges Schreib-Token (Authorization: Bearer …).",
             {"WWW-Authenticate": "Bearer"},
         )
+
+
+def require_token(
+    ctx: ContextDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> None:
+    """The dependency write routes declare (it shows the bearer scheme in the OpenAPI document); on a
+    :class:`TokenFirst` route the same check has already run before the body was read."""
+    check_token(ctx.settings, credentials.credentials if credentials is not None else None)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header (the scheme in any case), else None."""
+    scheme, _, value = (authorization or "").strip().partition(" ")
+    return (value.strip() or None) if scheme.lower() == "bearer" else None
+
+
+class TokenFirst(APIRoute):
+    """A route that declares :func:`require_token` checks it before anything reads the request body.
+
+    FastAPI reads and parses a route's body (JSON, or a multipart form spooled to disk) *before* its
+    dependencies run: an unauthenticated 1 GB upload to ``/api/import`` was read in full before the 401.
+    Routers with write routes use this class (``APIRouter(route_class=TokenFirst)``); their other routes
+    are left as they are.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        if not any(d.dependency is require_token for d in self.dependencies):
+            return handler
+
+        async def token_first(request: Request) -> Response:
+            ctx: AppContext = request.app.state.ctx
+            check_token(ctx.settings, bearer_token(request.headers.get("authorization")))
+            return await handler(request)
+
+        return token_first

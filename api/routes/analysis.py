@@ -13,13 +13,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import StoreDep, require_token
+from api.deps import StoreDep, TokenFirst, require_token
 from graph.analysis import GAP_LABELS, Analysis, analyse_store, method_text, write_metrics
 from graph.load import dataset_name
 from graph.network import metrics_graph, scope
 from graph.store import Store
 
-router = APIRouter(prefix="/api/analysis", tags=["Netzwerkanalyse"])
+router = APIRouter(prefix="/api/analysis", tags=["Netzwerkanalyse"], route_class=TokenFirst)
 
 DatasetQuery = Annotated[
     str | None,

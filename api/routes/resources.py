@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.deps import ContextDep, require_token
+from api.deps import ContextDep, TokenFirst, require_token
 from api.errors import error_response
 from api.models import MODELS, Deleted, KindModels
 from api.routes.search import invalidate_index
@@ -22,7 +22,7 @@ from graph import resources
 from graph.kinds import KINDS, Kind, slugify
 from graph.resource_json import ResourceError, jsonld_context
 
-router = APIRouter(tags=["Ressourcen"])
+router = APIRouter(tags=["Ressourcen"], route_class=TokenFirst)  # the token before the body
 
 MAX_BODY = 1_000_000
 """Largest request body a write accepts (bytes); larger ones get 413."""

@@ -3,22 +3,34 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
+import anyio.from_thread
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.security import HTTPAuthorizationCredentials
 
-from api.deps import ContextDep, require_token
+from api.deps import ContextDep, TokenFirst, bearer, require_token, token_matches
 from api.errors import error_response
 from graph.sheets.errors import ImportFailed
-from graph.sheets.read import MAX_BYTES
+from graph.sheets.read import MAX_BYTES, Limits
 from graph.sheets.workbook import import_workbook
 from graph.versions import CURRENT, diff, version_graph, version_record
 
-router = APIRouter(tags=["Arbeitsmappen und Versionen"])
+router = APIRouter(tags=["Arbeitsmappen und Versionen"], route_class=TokenFirst)  # the token before the body
 DatasetName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64, description="z. B. `musterstadt`")]
 VERSION = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,40}$"
+
+
+class ImportStopped(Exception):
+    """The import ran past its time limit, or its client hung up: stopped before anything was written."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
 
 
 @router.post(
@@ -29,9 +41,11 @@ VERSION = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,40}$"
         200: {"description": "Eingelesen: Zeilen, Tripel, hinzugefügt, entfernt, Warnungen"},
         413: {"description": "Datei zu groß"},
         422: {"description": "Fehler in der Arbeitsmappe, je Zelle (Blatt, Zeile, Spalte, Wert, Meldung)"},
+        503: {"description": "Zeitlimit (INTEGRATIONSGRAPH_IMPORT_TIMEOUT) überschritten; nichts geschrieben"},
     },
 )
 async def import_sheet(
+    request: Request,
     ctx: ContextDep,
     file: Annotated[UploadFile, File(description="Die Arbeitsmappe (.xlsx) nach der Vorlage")],
     dataset: Annotated[str, Form(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)],
@@ -42,16 +56,40 @@ async def import_sheet(
     if len(data) > MAX_BYTES:
         return error_response(413, f"{name}: Die Datei ist zu groß (höchstens {MAX_BYTES // 1048576} MB).")
     graph = version_graph(dataset, version or CURRENT)
+    timeout = ctx.settings.import_timeout
+    deadline = time.monotonic() + timeout
+
+    def check() -> None:
+        """Between the steps of the import, the last time under the write lock before the commit."""
+        if time.monotonic() > deadline:
+            raise ImportStopped(
+                503,
+                f"{name}: Der Import wurde nach {timeout:g} Sekunden abgebrochen (Zeitlimit); nichts wurde "
+                "geschrieben. Bitte die Arbeitsmappe aufteilen oder später noch einmal versuchen.",
+            )
+        if anyio.from_thread.run(request.is_disconnected):  # asks the event loop, from the import's thread
+            raise ImportStopped(400, f"{name}: Die Verbindung wurde vor dem Ende getrennt; nichts wurde geschrieben.")
 
     def run() -> dict[str, Any]:
         record = version_record(ctx.store, dataset, version) if version else []
         result = import_workbook(
-            ctx.writer, data, graph, dataset, ctx.settings.base_iri, source=name, extra_triples=record
+            ctx.writer,
+            data,
+            graph,
+            dataset,
+            ctx.settings.base_iri,
+            source=name,
+            extra_triples=record,
+            limits=Limits.of(ctx.settings),
+            check=check,
         )
         return {"dataset": dataset, "version": version, **result.to_dict(), "text": result.text()}
 
     try:
         body = await run_in_threadpool(run)
+    except ImportStopped as exc:
+        headers = {"Retry-After": "60"} if exc.status == 503 else None
+        return error_response(exc.status, exc.message, headers=headers)
     except ImportFailed as exc:
         errors = [e.to_dict() for e in exc.errors]
         return error_response(
@@ -63,6 +101,8 @@ async def import_sheet(
 @router.get(
     "/api/{dataset}/diff",
     summary="Was sich zwischen zwei Versionen geändert hat (neu, entfallen, geändert)",
+    description="Ohne Schreib-Token nur das Öffentliche beider Versionen, ohne personenbezogene Angaben; "
+    "mit dem Schreib-Token (Authorization: Bearer …) auch die privaten Angaben.",
     response_model=None,
 )
 async def version_diff(
@@ -70,9 +110,15 @@ async def version_diff(
     dataset: DatasetName,
     source: Annotated[str, Query(alias="from", pattern=VERSION, description="z. B. 2020 (oder `aktuell`)")],
     target: Annotated[str, Query(alias="to", pattern=VERSION, description="z. B. 2025 (oder `aktuell`)")],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     fmt: Annotated[str, Query(alias="format", pattern="^(json|text)$", description="json oder text")] = "json",
 ) -> JSONResponse | PlainTextResponse:
-    result = await run_in_threadpool(diff, ctx.store, dataset, source, target, ctx.settings.base_iri)
+    # The reader's right is the write token, as on /sparql and /store; the filter is graph.privacy's.
+    private = token_matches(ctx.settings, credentials.credentials if credentials is not None else None)
+    privacy = ctx.writer.privacy
+    result = await run_in_threadpool(
+        lambda: diff(ctx.store, dataset, source, target, ctx.settings.base_iri, private=private, privacy=privacy)
+    )
     if fmt == "text":
         return PlainTextResponse(result.to_text())
     return JSONResponse(result.to_dict())

@@ -12,21 +12,48 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, NoReturn
+from xml.parsers.expat import ExpatError
 
+import defusedxml
+import openpyxl.xml
+from defusedxml.ElementTree import DefusedXMLParser
 from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
 
+from graph.config import Settings
 from graph.sheets.columns import EXTRA, EXTRA_HEADERS, SHEETS
 from graph.sheets.errors import CellError, ImportFailed, column_letter
 
+if not openpyxl.xml.DEFUSEDXML:  # openpyxl parses with defusedxml when it is installed (no entities, no DTD fetch)
+    raise ImportError("openpyxl findet defusedxml nicht: bitte `pip install defusedxml`.")
+
 MAX_BYTES = 5 * 1024 * 1024
 """Largest workbook accepted (5 MiB; Musterstadt is about 60 KiB, 5,000 rows about 400 KiB)."""
-MAX_UNPACKED = 100 * 1024 * 1024
-"""Largest unpacked content of an xlsx (a zip), against zip bombs."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a workbook may hold before openpyxl opens it (against zip, cell and style bombs; see Settings)."""
+
+    unpacked_bytes: int
+    entries: int
+    cells: int
+    elements: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        s = settings
+        return cls(s.import_max_unpacked_bytes, s.import_max_entries, s.import_max_cells, s.import_max_elements)
+
+
+DEFAULT_LIMITS = Limits.of(Settings.model_construct())
+"""The defaults of :class:`Settings` (no environment read)."""
 
 Value = str | int | float | Decimal | date | datetime | bool | None
 
@@ -54,8 +81,17 @@ class RawBook:
     sheets: dict[str, RawSheet]
 
 
-def read_workbook(data: bytes | Path, source: str | None = None, *, max_bytes: int = MAX_BYTES) -> RawBook:
-    """Read an xlsx file (path or bytes) or a folder of CSV files; raise :class:`ImportFailed` when unusable."""
+def read_workbook(
+    data: bytes | Path,
+    source: str | None = None,
+    *,
+    max_bytes: int = MAX_BYTES,
+    limits: Limits = DEFAULT_LIMITS,
+    check: Callable[[], None] | None = None,
+) -> RawBook:
+    """Read an xlsx file (path or bytes) or a folder of CSV files; raise :class:`ImportFailed` when unusable.
+
+    ``check`` is called between the steps (it raises to stop: a time limit, a client that hung up)."""
     if isinstance(data, Path):
         source = source or data.name
         if data.is_dir():
@@ -68,15 +104,18 @@ def read_workbook(data: bytes | Path, source: str | None = None, *, max_bytes: i
     source = source or "Arbeitsmappe"
     if len(data) > max_bytes:
         raise ImportFailed(source, [_too_big(source, len(data), max_bytes)])
-    _check_zip(data, source)
+    _check_zip(data, source, limits)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read (e.g. slicers)
             book = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (KeyError, InvalidFileException, ...)
         raise ImportFailed(source, [_file_error(source, f"Die Arbeitsmappe lässt sich nicht lesen ({exc}).")]) from exc
+    _check_extent(book.worksheets, source, limits)
     sheets: dict[str, RawSheet] = {}
     for ws in book.worksheets:
+        if check is not None:
+            check()
         grid = [[clean(v) for v in r] for r in ws.iter_rows(values_only=True)]
         for merged in ws.merged_cells.ranges:
             # A value merged over several rows belongs to each of them; across columns only to the first.
@@ -194,23 +233,140 @@ def _headers(sheet: RawSheet, expected: list[str], may_lack: Collection[str] = (
     return errors
 
 
-def _check_zip(data: bytes, source: str) -> None:
+def _check_zip(data: bytes, source: str, limits: Limits) -> None:
+    """The zip's size, file count and XML (no DTD; cells and elements counted) before openpyxl opens it.
+
+    The sizes are the zip's own figures; Python's zipfile stops at them when unpacking (CRC error beyond),
+    so a lying entry cannot unpack to more. Every part that looks like XML is parsed with defusedxml, whatever
+    its name (openpyxl follows the relationships to any name), with ``forbid_dtd``: no spreadsheet program
+    writes a DTD, and one is where entity bombs live.
+    """
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         message = "Das ist eine alte Excel-Datei (.xls). Bitte als .xlsx speichern."
         raise ImportFailed(source, [_file_error(source, message)])
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
-            names = set(z.namelist())
+            infos = z.infolist()
+            if "xl/workbook.xml" not in {i.filename for i in infos}:
+                raise zipfile.BadZipFile("xl/workbook.xml fehlt")
+            unpacked = sum(i.file_size for i in infos)
+            if len(infos) > limits.entries:
+                _refuse(source, f"Die Arbeitsmappe enthält {len(infos)} Dateien (erlaubt sind {_de(limits.entries)}).")
+            if unpacked > limits.unpacked_bytes:
+                _refuse(
+                    source,
+                    f"Die Arbeitsmappe ist entpackt zu groß ({_mb(unpacked)} MB; erlaubt sind "
+                    f"{_mb(limits.unpacked_bytes)} MB).",
+                )
+            counter = _Counter(limits)
+            for info in infos:
+                _scan_part(z, info, counter, source)
     except zipfile.BadZipFile:
-        names, unpacked = set(), 0
-    if "xl/workbook.xml" not in names:
         raise ImportFailed(
             source,
             [_file_error(source, "Das ist keine Excel-Arbeitsmappe (.xlsx). Bitte die Vorlage als .xlsx speichern.")],
-        )
-    if unpacked > MAX_UNPACKED:
-        raise ImportFailed(source, [_file_error(source, "Die Arbeitsmappe ist entpackt zu groß (über 100 MB).")])
+        ) from None
+
+
+class _TooMany(Exception):
+    pass
+
+
+@dataclass
+class _Counter:
+    """An XML target that counts elements and cells (``c``) and stops past the limits."""
+
+    limits: Limits
+    elements: int = 0
+    cells: int = 0
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        self.elements += 1
+        name = tag.rpartition("}")[2]
+        if name in ("c", "mergeCell"):
+            # openpyxl makes a cell for every cell a merged range covers (and we copy values down it)
+            self.cells += _range_size(attrib.get("ref", "")) if name == "mergeCell" else 1
+            if self.cells > self.limits.cells:
+                raise _TooMany(f"mehr als {_de(self.limits.cells)} Zellen (verbundene Zellen mitgezählt)")
+        if self.elements > self.limits.elements:
+            raise _TooMany(f"mehr als {_de(self.limits.elements)} XML-Elemente (Zellen, Formate, Namen, …)")
+
+    def end(self, _tag: str) -> None:
+        pass
+
+    def data(self, _data: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _range_size(ref: str) -> int:
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+    except (ValueError, TypeError):
+        return 1  # openpyxl refuses it when it opens the file
+    if None in (min_col, min_row, max_col, max_row):
+        return 1
+    return (int(max_col or 0) - int(min_col or 0) + 1) * (int(max_row or 0) - int(min_row or 0) + 1)
+
+
+_XML_START = (b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00<")
+
+
+def _scan_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, counter: _Counter, source: str) -> None:
+    with z.open(info) as part:
+        chunk = part.read(1 << 16)
+        if not chunk.lstrip(b" \t\r\n").startswith(_XML_START):
+            return  # pictures, printer settings, macros: nothing openpyxl parses as XML
+        parser = DefusedXMLParser(target=counter, forbid_dtd=True)
+        try:
+            while chunk:
+                parser.feed(chunk)
+                chunk = part.read(1 << 16)
+        except defusedxml.DefusedXmlException:
+            line = parser.parser.CurrentLineNumber
+            _refuse(
+                source,
+                f"{info.filename}, Zeile {line}: Die Arbeitsmappe enthält eine DTD (<!DOCTYPE …>). Das schreibt "
+                "kein Tabellenprogramm; sie wird aus Sicherheitsgründen nicht gelesen. Bitte die Daten in eine "
+                "neue Vorlage kopieren.",
+            )
+        except _TooMany as exc:
+            _refuse(
+                source,
+                f"Die Arbeitsmappe ist zu groß: {exc} (gezählt bis {info.filename}). Bitte leere Zeilen, Spalten, "
+                "Formate und unnötige Blätter entfernen oder die Daten aufteilen.",
+            )
+        except ExpatError:
+            return  # not well-formed: openpyxl stops there too (and says so, if it reads this part at all)
+
+
+def _check_extent(sheets: list[Any], source: str, limits: Limits) -> None:
+    """The used range (rows × columns) of the sheets within the cell limit (merged ranges were counted before).
+
+    ``iter_rows`` walks the whole used range: two cells, in A1 and XFD1048576, would be 17 billion."""
+    total = 0
+    for ws in sheets:
+        total += ws.max_row * ws.max_column
+        if total > limits.cells:
+            _refuse(
+                source,
+                f"Das Blatt „{ws.title}“ reicht bis Zeile {ws.max_row}, Spalte {column_letter(ws.max_column)}: "
+                f"zusammen mehr als {_de(limits.cells)} Zellen. Bitte leere Zeilen und Spalten am Ende löschen.",
+            )
+
+
+def _refuse(source: str, message: str) -> NoReturn:
+    raise ImportFailed(source, [_file_error(source, message)])
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f}".replace(".", ",")
+
+
+def _de(number: int) -> str:
+    return f"{number:_}".replace("_", ".")
 
 
 def _file_error(source: str, message: str) -> CellError:

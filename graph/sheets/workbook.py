@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from graph.errors import ValidationFailed
 from graph.sheets.columns import BY_NAME, EXTRA, PREFIXES
 from graph.sheets.errors import CellError, ImportFailed
 from graph.sheets.from_rdf import extract
-from graph.sheets.read import MAX_BYTES, read_workbook
+from graph.sheets.read import DEFAULT_LIMITS, MAX_BYTES, Limits, read_workbook
 from graph.sheets.template import workbook_bytes
 from graph.sheets.to_rdf import Built, build
 from graph.store import Change, Store
@@ -86,11 +86,19 @@ def import_workbook(
     source: str | None = None,
     extra_triples: Iterable[ox.Triple] = (),
     max_bytes: int = MAX_BYTES,
+    limits: Limits = DEFAULT_LIMITS,
+    check: Callable[[], None] | None = None,
 ) -> ImportResult:
-    """Make ``graph`` hold exactly what the workbook says (plus ``extra_triples``); raise :class:`ImportFailed`."""
+    """Make ``graph`` hold exactly what the workbook says (plus ``extra_triples``); raise :class:`ImportFailed`.
+
+    ``check`` is called between the steps, the last time under the write lock just before the change is
+    validated and committed: it raises to stop the import (a time limit, a client that hung up), and then
+    nothing is written."""
     start = time.perf_counter()
-    book = read_workbook(data, source, max_bytes=max_bytes)
+    book = read_workbook(data, source, max_bytes=max_bytes, limits=limits, check=check)
     built = build(book, dataset, base_iri)
+    if check is not None:
+        check()
     wanted = normalized([*built.triples, *extra_triples])
     add: set[ox.Triple] = set()
     remove: set[ox.Triple] = set()
@@ -98,6 +106,8 @@ def import_workbook(
     def difference() -> list[Change]:
         """What makes the graph hold ``wanted``, from its state now (again if another process wrote)."""
         nonlocal add, remove
+        if check is not None:
+            check()
         current = set(graph_triples(writer.store, graph))
         add, remove = wanted - current, current - wanted
         return [Change(graph, add=_sorted(add), remove=_sorted(remove), replace=not current)]

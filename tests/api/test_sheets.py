@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+import zipfile
 from collections.abc import Callable, Iterator
 from importlib import import_module
 from pathlib import Path
@@ -115,3 +116,78 @@ def test_import_and_diff_on_a_real_server(live_server: str) -> None:
         assert response.status_code == 200, response.text
     body = httpx.get(f"{live_server}/api/probe-live/diff", params={"from": "1", "to": "2"}, timeout=60).json()
     assert body["from"] == "1" and body["categories"] == []
+
+
+# Bounded imports (issue 12, part 5)
+
+
+def test_a_workbook_with_a_dtd_is_refused_before_it_is_opened(client: TestClient) -> None:
+    src = zipfile.ZipFile(DATA / "gut.xlsx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                cut = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
+                data = data[:cut] + b'<!DOCTYPE styleSheet [<!ENTITY a "Musterstadt">]>' + data[cut:]
+            z.writestr(info.filename, data)
+    response = upload(client, out.getvalue(), dataset="probe-dtd", headers=TOKEN)
+    assert response.status_code == 422
+    message = response.json()["errors"][0]["message"]
+    assert "DTD" in message and "xl/styles.xml" in message
+    assert "probe-dtd" not in {d["name"] for d in client.get("/api/datasets").json()}
+
+
+def test_an_import_past_its_time_limit_writes_nothing(app_client: Callable[..., Any]) -> None:
+    with app_client("embedded", "import-timeout", write_token="test-token", datasets=[], import_timeout=1e-6) as c:
+        response = upload(c, (DATA / "gut.xlsx").read_bytes(), dataset="probe-zeit", headers=TOKEN)
+        assert response.status_code == 503 and "Zeitlimit" in response.json()["error"]
+        assert response.headers["retry-after"]
+        assert c.get("/api/datasets").json() == []
+
+
+def test_an_import_whose_client_hung_up_writes_nothing(client: TestClient) -> None:
+    request = httpx.Request(
+        "POST",
+        "http://testserver/api/import",
+        files={"file": ("konzept.xlsx", (DATA / "gut.xlsx").read_bytes(), XLSX)},
+        data={"dataset": "probe-weg"},
+        headers=TOKEN,
+    )
+    body = request.read()
+    handed: list[str] = []
+    messages: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if not handed:
+            handed.append("body")
+            return {"type": "http.request", "body": body, "more_body": False}
+        handed.append("disconnect")  # the client has gone while the workbook is read
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+
+    async def run() -> None:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/api/import",
+            "raw_path": b"/api/import",
+            "root_path": "",
+            "query_string": b"",
+            "headers": [(k.lower().encode(), v.encode()) for k, v in request.headers.items()],
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
+            "state": dict(client.app_state),
+        }
+        await client.app(scope, receive, send)
+
+    assert client.portal is not None
+    client.portal.call(run)
+    assert "disconnect" in handed
+    assert next(m for m in messages if m["type"] == "http.response.start")["status"] == 400
+    assert "probe-weg" not in {d["name"] for d in client.get("/api/datasets").json()}

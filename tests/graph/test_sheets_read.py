@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from graph.sheets.read import read_workbook, to_date, to_decimal
+from graph.config import ROOT, Settings
+from graph.sheets.errors import ImportFailed
+from graph.sheets.read import Limits, read_workbook, to_date, to_decimal
 from graph.sheets.to_rdf import build, slug
 
 DATA = Path(__file__).parents[1] / "data" / "sheets"
@@ -126,3 +128,135 @@ def test_a_folder_of_csv_files_is_a_workbook(tmp_path: Path) -> None:
     from_csv = build(read_workbook(tmp_path), "probe", BASE)
     from_xlsx = build(read_workbook(DATA / "gut.xlsx"), "probe", BASE)
     assert from_csv.triples == from_xlsx.triples
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Bombs (issue 12, part 5): a 467 KB workbook that unpacked to 100 MB kept the server busy 7 minutes at 2.8 GB.
+# Everything is checked before openpyxl opens the file; the bombs are built in memory.
+# ---------------------------------------------------------------------------------------------------------
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _template_with(parts: dict[str, bytes]) -> bytes:
+    """The real template (``gut.xlsx``) with some parts replaced or added."""
+    src = zipfile.ZipFile(DATA / "gut.xlsx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            if info.filename not in parts:
+                z.writestr(info.filename, src.read(info.filename))
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def _first_sheet() -> str:
+    return sorted(n for n in zipfile.ZipFile(DATA / "gut.xlsx").namelist() if n.startswith("xl/worksheets/sheet"))[0]
+
+
+def _sheet_xml(rows: int, cols: int, prolog: str = "") -> bytes:
+    cells = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{chr(65 + c)}{r}"><v>1</v></c>' for c in range(cols)) + "</row>"
+        for r in range(1, rows + 1)
+    )
+    head = f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<worksheet xmlns="{MAIN}">'
+    return f"{head}<sheetData>{cells}</sheetData></worksheet>".encode()
+
+
+@pytest.fixture
+def no_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl must not even be asked to open the file."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("openpyxl opened a workbook that should have been refused before")
+
+    monkeypatch.setattr("graph.sheets.read.load_workbook", refuse)
+
+
+def _refused(data: bytes, **limits: int) -> str:
+    with pytest.raises(ImportFailed) as info:
+        read_workbook(
+            data, "bombe.xlsx", limits=Limits.of(Settings(**{f"import_max_{k}": v for k, v in limits.items()}))
+        )
+    assert info.value.errors and all(e.kind == "datei" for e in info.value.errors)
+    return " ".join(e.message for e in info.value.errors)
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        '<!DOCTYPE worksheet [<!ENTITY a "Musterstadt">]>',
+        '<!-- Kommentar --><?pi x?><!DOCTYPE worksheet [<!ENTITY a "&#38;#38;">]>',
+        '<!DOCTYPE worksheet SYSTEM "http://127.0.0.1:9/evil.dtd">',
+    ],
+)
+def test_a_dtd_in_any_part_is_refused_before_opening(prolog: str, no_openpyxl: None) -> None:
+    message = _refused(_template_with({_first_sheet(): _sheet_xml(2, 2, prolog)}))
+    assert "DTD" in message and _first_sheet() in message
+
+
+def test_a_dtd_in_utf16_is_refused_too(no_openpyxl: None) -> None:
+    xml = _sheet_xml(2, 2, '<!DOCTYPE worksheet [<!ENTITY a "x">]>').decode().replace("UTF-8", "UTF-16")
+    message = _refused(_template_with({"xl/sharedStrings.xml": xml.encode("utf-16")}))
+    assert "DTD" in message and "xl/sharedStrings.xml" in message
+
+
+def test_too_many_files_in_the_zip(no_openpyxl: None) -> None:
+    extra = {f"customXml/item{i}.xml": b"<a/>" for i in range(80)}
+    assert "Dateien" in _refused(_template_with(extra), entries=100)
+
+
+def test_unpacked_too_big(no_openpyxl: None) -> None:
+    data = _template_with({"xl/media/leer.bin": b"\0" * 3_000_000})  # 3 MB of zeros pack to 3 KB
+    assert len(data) < 200_000
+    assert "entpackt" in _refused(data, unpacked_bytes=2_000_000)
+
+
+def test_too_many_cells_are_refused_before_opening(no_openpyxl: None) -> None:
+    message = _refused(_template_with({_first_sheet(): _sheet_xml(2000, 10)}), cells=10_000)
+    assert "Zellen" in message and "10.000" in message
+
+
+def test_a_styles_bomb_is_refused_before_opening(no_openpyxl: None) -> None:
+    xf = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' * 50_000
+    styles = f'<?xml version="1.0"?><styleSheet xmlns="{MAIN}"><cellXfs count="50000">{xf}</cellXfs></styleSheet>'
+    assert "Elemente" in _refused(_template_with({"xl/styles.xml": styles.encode()}), elements=40_000)
+
+
+def test_a_sheet_part_under_another_name_is_counted_too(no_openpyxl: None) -> None:
+    # openpyxl finds sheets through the relationships, whatever their name: every XML part is counted.
+    message = _refused(_template_with({"xl/elsewhere/data.bin": _sheet_xml(2000, 10)}), cells=10_000)
+    assert "Zellen" in message
+
+
+def test_a_far_away_cell_makes_the_used_range_too_big() -> None:
+    # Two cells only, but the sheet reaches row 30,000 in column Z: 780,000 cells to walk through.
+    far = f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+    far += '<row r="30000"><c r="Z30000"><v>1</v></c></row></sheetData></worksheet>'
+    message = _refused(_template_with({_first_sheet(): far.encode()}))
+    assert "Zeile 30000" in message and "Spalte Z" in message
+
+
+def test_overlapping_merged_ranges_are_counted_before_opening(no_openpyxl: None) -> None:
+    # A2:A3000, A3:A3000, …: a used range of 3,000 cells, but openpyxl would make a cell for each covered cell
+    # of each range (half a million), and the values would be copied down each of them.
+    merges = "".join(f'<mergeCell ref="A{r}:A3000"/>' for r in range(2, 200))
+    sheet = (
+        _sheet_xml(3000, 1)
+        .decode()
+        .replace("</sheetData></worksheet>", f'</sheetData><mergeCells count="198">{merges}</mergeCells></worksheet>')
+    )
+    message = _refused(_template_with({_first_sheet(): sheet.encode()}), cells=50_000)
+    assert "verbundene Zellen mitgezählt" in message
+
+
+def test_the_template_and_a_large_workbook_pass_the_limits() -> None:
+    assert read_workbook(DATA / "gut.xlsx").sheets
+    assert read_workbook(ROOT / "data" / "musterstadt.xlsx").sheets
+
+
+def test_openpyxl_parses_with_defusedxml() -> None:
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML
