@@ -57,7 +57,7 @@ def main() -> None:
     help="API processes; more than one needs a SPARQL server (INTEGRATIONSGRAPH_STORE_URL).",
 )
 def serve(store_path: Path | None, host: str, port: int, workers: int) -> None:
-    """Start the web service (loads Rheine and Musterstadt on first start).
+    """Start the web service (loads Rheine and Musterstadt on first start); refuses to without shapes.
 
     The store is the embedded one, or the SPARQL server at INTEGRATIONSGRAPH_STORE_URL when that is set.
     """
@@ -66,6 +66,7 @@ def serve(store_path: Path | None, host: str, port: int, workers: int) -> None:
     from api.main import create_app
 
     settings = settings_for(store_path)
+    Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir)  # no shapes: exit 2 before the port is bound
     where = f"SPARQL-Server {settings.store_url}" if settings.store_url else f"Speicher {settings.store}"
     click.echo(f"integrationsgraph: {where}, http://{host}:{port}/, {workers} Prozess(e)", err=True)
     if workers == 1:
@@ -130,7 +131,8 @@ def load(
 def validate(
     store_path: Path | None, paths: tuple[Path, ...], graphs: tuple[str, ...], fmt: str, lang: str, engine: str
 ) -> None:
-    """Validate files or folders (or, without PATHS, every dataset in the store). Exit 1 on Violations."""
+    """Validate files or folders (or, without PATHS, every dataset in the store). Exit 1 on Violations, 2 without
+    shapes or ontology (INTEGRATIONSGRAPH_SHAPES_DIR, INTEGRATIONSGRAPH_ONTOLOGY_DIR)."""
     settings = settings_for(store_path)
     shapes = Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir)
     reports: dict[str, Report]

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from graph.analysis import GAP_LABELS, ActorMetrics, Analysis, analyse_store, method_text, write_metrics
+from graph.cells import neutralise
 from graph.cli_common import fail, opened, settings_for, store_option
 from graph.load import dataset_name
 from graph.maps import actor_map, chain_map, field_map
@@ -98,13 +99,13 @@ def render_analysis(title: str, result: Analysis, top: int, with_dataset: bool =
 
 
 def actors_csv(result: Analysis) -> str:
-    """Every actor with every metric as CSV (one row per actor, fields joined by ``|``)."""
+    """Every actor with every metric as CSV (one row per actor, fields joined by ``|``; no cell a spreadsheet runs)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for a in sorted(result.actors, key=lambda a: (-a.pagerank, a.label)):
         row = {**a.__dict__, "typ": a.typ, "handlungsfelder": "|".join(a.handlungsfelder)}
-        writer.writerow([row[c] for c in CSV_COLUMNS])
+        writer.writerow([neutralise(v) if isinstance(v := row[c], str) else v for c in CSV_COLUMNS])
     return buffer.getvalue()
 
 

@@ -1,9 +1,18 @@
-"""Query results as text: a table for people, CSV / TSV / JSON / XML for scripts."""
+"""Query results as text: a table for people, CSV / TSV / JSON / XML for scripts.
+
+CSV is the one of them that spreadsheets open: its cells go through :func:`graph.cells.neutralise` (a text that
+would start a formula gets a single quote; numbers stay numbers). TSV, JSON and XML write RDF terms in their
+own syntax for programs and stay exactly as SPARQL 1.1 defines them.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pyoxigraph as ox
 
+from graph.cells import neutralise
 from graph.rdfio import serialize_triples
 from graph.store import QueryResult
 
@@ -41,6 +50,16 @@ def render_table(result: ox.QuerySolutions, max_width: int = 60) -> str:
     return "\n".join(out) + "\n"
 
 
+def results_csv(result: ox.QuerySolutions) -> str:
+    """SELECT results in the SPARQL 1.1 CSV format, with no cell a spreadsheet would run."""
+    names = [v.value for v in result.variables]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(names)
+    writer.writerows([neutralise(cell(sol[name])) for name in names] for sol in result)
+    return out.getvalue()
+
+
 def render(result: QueryResult, fmt: str) -> str:
     """Any query result in ``fmt`` (``table`` or a key of :data:`RESULT_FORMATS`; graphs as Turtle)."""
     if isinstance(result, ox.QueryTriples):
@@ -52,6 +71,8 @@ def render(result: QueryResult, fmt: str) -> str:
         if isinstance(result, ox.QueryBoolean):
             return ("ja" if bool(result) else "nein") + "\n"
         return render_table(result)
+    if fmt == "csv" and isinstance(result, ox.QuerySolutions):
+        return results_csv(result)
     out = result.serialize(format=RESULT_FORMATS[fmt])
     assert out is not None
     return out.decode()

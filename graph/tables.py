@@ -3,7 +3,8 @@
 The tables are for people who open them in a spreadsheet: German column names, one row per resource,
 links to other resources shown by their code (``HZ1.1.2``) or German label, several values joined by
 `` | ``, semicolon as separator and a byte-order mark, so that spreadsheet programs set to German read
-umlauts and columns right.
+umlauts and columns right. A cell that a spreadsheet would read as a formula (``=…``, ``-5 %``) starts with
+a single quote (:mod:`graph.cells`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from graph.cells import neutralise_row
 from graph.config import ONTOLOGY_NS
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -207,10 +209,10 @@ def table_rows(index: GraphIndex, name: str) -> tuple[list[str], list[list[str]]
 
 
 def table_csv(index: GraphIndex, name: str) -> bytes:
-    """One table as CSV (UTF-8 with byte-order mark, semicolon-separated)."""
+    """One table as CSV (UTF-8 with byte-order mark, semicolon-separated; no cell a spreadsheet would run)."""
     header, rows = table_rows(index, name)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(neutralise_row(row) for row in rows)
     return out.getvalue().encode("utf-8-sig")

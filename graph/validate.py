@@ -3,6 +3,10 @@
 Full validation runs every shape over one dataset. Incremental validation (the write path) runs on a
 small graph — the nodes a change touches and their neighbourhood — with those nodes as ``focus_nodes``,
 so its cost follows the size of the change, not the size of the store.
+
+Validation fails closed: without shapes (a folder that is missing, holds no Turtle files or no shapes) or
+without the ontology there is no :class:`Shapes`, so nothing is reported "konform" and nothing is written
+(:class:`ShapesMissing`, exit code 2 on the command line; ``serve`` does not start).
 """
 
 from __future__ import annotations
@@ -20,17 +24,61 @@ import rdflib
 import rdflib.collection
 from pyshacl.pytypes import SHACLExecutor
 from pyshacl.shapes_graph import ShapesGraph
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.plugins.sparql import processor as _processor
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.sparql import Query
 
 from graph.config import ONTOLOGY_NS
+from graph.errors import IntegrationsgraphError
 
 KIO = rdflib.Namespace(ONTOLOGY_NS)
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+class ShapesMissing(IntegrationsgraphError):
+    """No shapes or no ontology to validate against: nothing is validated and nothing is written."""
+
+
+_KINDS = {
+    "shapes": (
+        "SHACL-Regeln",
+        "INTEGRATIONSGRAPH_SHAPES_DIR",
+        (SH.NodeShape, SH.PropertyShape),
+        "keine Shapes (sh:NodeShape)",
+    ),
+    "ontology": ("Ontologie", "INTEGRATIONSGRAPH_ONTOLOGY_DIR", (OWL.Class, RDFS.Class), "keine Klassen (owl:Class)"),
+}
+"""What each folder holds: its German name, its setting, the types that must occur, what is missing else."""
+
+
+def _missing(kind: str, problem: str) -> ShapesMissing:
+    _name, setting, _types, _none = _KINDS[kind]
+    return ShapesMissing(
+        f"{problem} Ohne sie prüft integrationsgraph nichts und schreibt nichts. Bitte die Einstellung {setting} "
+        "prüfen: Sie nennt den Ordner mit den *.ttl-Dateien."
+    )
+
+
+def turtle_files(folder: Path, kind: str) -> list[Path]:
+    """The ``*.ttl`` files of the shapes or the ontology folder (``kind``); :class:`ShapesMissing` when none."""
+    name = _KINDS[kind][0]
+    if not folder.is_dir():
+        raise _missing(kind, f"Der Ordner der {name} „{folder}“ fehlt.")
+    files = sorted(folder.glob("*.ttl"))
+    if not files:
+        raise _missing(kind, f"Der Ordner der {name} „{folder}“ enthält keine Turtle-Dateien (*.ttl).")
+    return files
+
+
+def require_content(graph: rdflib.Graph, kind: str, folder: Path | None = None) -> None:
+    """Raise :class:`ShapesMissing` unless ``graph`` holds shapes (``kind="shapes"``) or classes (``"ontology"``)."""
+    name, _setting, types, none = _KINDS[kind]
+    if not any(True for t in types for _ in graph.subjects(RDF.type, t)):
+        where = f"Der Ordner der {name} „{folder}“" if folder is not None else f"Die {name}"
+        raise _missing(kind, f"{where} enthält {none}.")
 
 
 def load_turtle_dir(folder: Path) -> rdflib.Graph:
@@ -74,6 +122,8 @@ class Shapes:
     """The shapes graph and the ontology's class hierarchy (mixed into every data graph for ``sh:class``)."""
 
     def __init__(self, shapes: rdflib.Graph, ontology: rdflib.Graph) -> None:
+        require_content(shapes, "shapes")
+        require_content(ontology, "ontology")
         install_query_cache()
         self.graph = shapes
         self.ontology = ontology
@@ -87,8 +137,17 @@ class Shapes:
 
     @classmethod
     def from_dirs(cls, shapes_dir: Path, ontology_dir: Path) -> Shapes:
-        """Read ``shapes_dir/*.ttl`` and ``ontology_dir/*.ttl``."""
-        return cls(load_turtle_dir(shapes_dir), load_turtle_dir(ontology_dir))
+        """Read ``shapes_dir/*.ttl`` and ``ontology_dir/*.ttl``; :class:`ShapesMissing` when either has nothing."""
+        graphs = []
+        for folder, kind in ((shapes_dir, "shapes"), (ontology_dir, "ontology")):
+            turtle_files(folder, kind)
+            graphs.append(load_turtle_dir(folder))
+            require_content(graphs[-1], kind, folder)
+        return cls(*graphs)
+
+    def require(self) -> None:
+        """Raise :class:`ShapesMissing` when the shapes graph holds no shapes (any more): the write path's check."""
+        require_content(self.graph, "shapes")
 
 
 @dataclass

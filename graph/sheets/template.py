@@ -1,7 +1,9 @@
 """Writing the workbook: the empty template (one example row per sheet) or a dataset's rows.
 
 German headers with a note on each, drop-down lists for controlled values and for references (the codes or
-names of the other sheets), an instructions sheet first and a hidden sheet "Listen" with the values.
+names of the other sheets), an instructions sheet first and a hidden sheet "Listen" with the values. Text from
+the data never becomes a formula: a cell that would start one gets a single quote (:mod:`graph.cells`), which
+the import takes off again.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from graph.cells import neutralise
 from graph.sheets.columns import (
     EXAMPLE_MARK,
     EXTRA,
@@ -122,7 +125,7 @@ def workbook_bytes(extracted: Extracted | None = None) -> bytes:
     _header(extra, [Column(h, Kind.STRING) for h in EXTRA_HEADERS])
     for n, triple in enumerate(extracted.extra if extracted else [], start=2):
         for c, text in enumerate(triple, start=1):
-            extra.cell(n, c, text)
+            extra.cell(n, c, neutralise(text))
     for c, width in enumerate((45, 30, 80), start=1):
         extra.column_dimensions[get_column_letter(c)].width = width
     lists.sheet_state = "hidden"
@@ -166,8 +169,9 @@ def _write_row(ws: Worksheet, n: int, spec: Sheet, cells: dict[str, object], *, 
 
 
 def _excel(col: Column, value: object) -> str | int | float | date | None:
+    """The cell value for ``value``: numbers and dates as such, text through :func:`neutralise`."""
     if isinstance(value, list):
-        return ("\n" if col.kind == Kind.TEXTS_DE else "; ").join(str(v) for v in value)
+        return neutralise(("\n" if col.kind == Kind.TEXTS_DE else "; ").join(str(v) for v in value))
     if isinstance(value, bool):
         return "ja" if value else "nein"
     if isinstance(value, Decimal):
@@ -177,9 +181,11 @@ def _excel(col: Column, value: object) -> str | int | float | date | None:
         if Decimal(repr(as_float)) == value:
             return as_float
         return format(value, "f").replace(".", ",")  # more digits than a float keeps: German text
-    if value is None or isinstance(value, str | int | float | date):
+    if isinstance(value, str):
+        return neutralise(value)
+    if value is None or isinstance(value, int | float | date):
         return value
-    return str(value)
+    return neutralise(str(value))
 
 
 def _validations(ws: Worksheet, spec: Sheet, rows: int, lists: Worksheet, ranges: dict[tuple[str, ...], str]) -> None:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from graph.cells import restore
 from graph.sheets.columns import (
     ACTORS,
     EXAMPLE_MARK,
@@ -127,6 +128,8 @@ class Builder:
                 self.by_sheet[spec.name].append(item)
 
     def _cell(self, item: Item, col: Column, raw: Value) -> None:
+        if isinstance(raw, str):
+            raw = restore(raw)  # the export's quote before a text that a spreadsheet would run (graph.cells)
         if raw is None:
             if col.required:
                 self.missing.append((item, col))
@@ -301,7 +304,7 @@ class Builder:
             return
         head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
         for row in sheet.rows:
-            cells = [to_text(row.values.get(h)) for h in EXTRA_HEADERS]
+            cells = [restore(to_text(row.values.get(h))) for h in EXTRA_HEADERS]
             if cells[0].upper().startswith(EXAMPLE_MARK):
                 continue
             text = head + " ".join(cells) + " .\n"

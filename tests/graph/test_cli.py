@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -141,3 +143,74 @@ t:hz a kio:Handlungsziel ; skos:prefLabel "Ohne Termin"@de ; skos:notation "HZ1.
     code, out = run("validate", str(data))
     assert code == 0, out
     assert "Pfad: kio:hatZielvorgabe/kio:zieldatum" in out
+
+
+FORMULA_QUERY = """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?text ?n WHERE {
+  VALUES (?text ?n) { ("=HYPERLINK(\\"http://example.org\\")" -5) ("-5 %" -1.5e3) ("@Ziel" "-INF"^^xsd:double) }
+}"""
+
+
+def test_query_csv_cells_run_no_formula_and_numbers_stay_numbers(store_path: Path) -> None:
+    code, out = run("query", "--store", str(store_path), "--format", "csv", FORMULA_QUERY)
+    assert code == 0, out
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows == [
+        ["text", "n"],
+        ['\'=HYPERLINK("http://example.org")', "-5"],
+        ["'-5 %", "-1500"],  # xsd:double, as the engine writes it
+        ["'@Ziel", "-INF"],
+    ]
+    code, out = run("query", "--store", str(store_path), "--format", "tsv", FORMULA_QUERY)
+    assert '"=HYPERLINK(\\"http://example.org\\")"\t-5' in out  # TSV: RDF terms in SPARQL syntax, for programs
+
+
+def test_analyze_csv_cells_run_no_formula() -> None:
+    from graph.analysis import ActorMetrics, Analysis
+    from graph.cli_analysis import actors_csv
+
+    actor = ActorMetrics("https://example.org/a", "=cmd|' /C calc'!A0", "-x", "", "@d", 1, 1.0, 0.0, 0.5, 0.0, 0)
+    [header, row] = list(csv.reader(io.StringIO(actors_csv(Analysis([actor], [], {}, {}, {})))))
+    assert dict(zip(header, row, strict=True))["label"] == "'=cmd|' /C calc'!A0"
+    assert [row[header.index(c)] for c in ("typ", "dataset", "grad")] == ["'-x", "'@d", "1"]
+
+
+def test_validate_without_shapes_refuses_to_run(tmp_path: Path) -> None:
+    typo = tmp_path / "shaeps"
+    env = {"INTEGRATIONSGRAPH_SHAPES_DIR": str(typo)}
+    for args in (["validate", str(ROOT / "data" / "musterstadt")], ["validate", "--store", str(tmp_path / "s")]):
+        result = CliRunner().invoke(main, args, env=env)
+        assert result.exit_code == 2, result.output
+        assert f"„{typo}“ fehlt" in result.output and "INTEGRATIONSGRAPH_SHAPES_DIR" in result.output
+        assert "konform" not in result.output
+
+
+def test_commands_that_write_refuse_to_run_without_shapes_and_keep_the_stored_ones(
+    store_path: Path, tmp_path: Path
+) -> None:
+    from graph.config import SHAPES_GRAPH
+    from graph.store import EmbeddedStore
+
+    def stored_shapes() -> set[object]:
+        s = EmbeddedStore(store_path)
+        try:
+            return set(s.triples(SHAPES_GRAPH))
+        finally:
+            s.close()
+
+    before = stored_shapes()
+    (tmp_path / "leer").mkdir()
+    env = {"INTEGRATIONSGRAPH_SHAPES_DIR": str(tmp_path / "leer")}
+    for args in (
+        ["load", "--store", str(store_path), str(DATA / "kette.ttl"), "--graph", "ohneregeln"],
+        ["import", "--store", str(store_path), str(ROOT / "data" / "musterstadt.xlsx"), "--dataset", "ohneregeln"],
+        ["query", "--store", str(store_path), "ASK { ?s ?p ?o }"],
+    ):
+        result = CliRunner().invoke(main, args, env=env)
+        assert result.exit_code == 2, result.output
+        assert "enthält keine Turtle-Dateien" in result.output, result.output
+    assert stored_shapes() == before and before
+    code, out = run(
+        "query", "--store", str(store_path), "ASK { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), 'ohneregeln')) }"
+    )
+    assert code == 0 and "nein" in out

@@ -3,8 +3,10 @@ checksums, a conforming catalog, and no personal data anywhere in it."""
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
+import io
 import json
 import shutil
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from graph.privacy import Privacy, private_graph
 from graph.publish import DUMPS, PublishError, Release, next_release, publish
 from graph.rdfio import rdflib_graph
 from graph.store import EmbeddedStore, Store
+from graph.tables import GraphIndex, table_csv
 from graph.validate import Shapes
 from graph.write import WritePath
 
@@ -345,3 +348,25 @@ def dump_graph(path: Path) -> rdflib.Graph:
     for name in {q.graph_name for q in quads if isinstance(q.graph_name, ox.NamedNode)}:
         graph.add((rdflib.URIRef(name.value), rdflib.RDF.type, rdflib.URIRef("urn:x-test:graph")))
     return graph
+
+
+def test_no_cell_of_a_csv_table_is_a_formula_and_numbers_stay_numbers() -> None:
+    base, kio, xsd = "https://w3id.org/integrationsgraph/id/x/", ONTOLOGY_NS, "http://www.w3.org/2001/XMLSchema#"
+    m, w = ox.NamedNode(f"{base}massnahme/m1"), ox.NamedNode(f"{base}messwert/w1")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    index = GraphIndex(
+        [
+            ox.Triple(m, rdf_type, ox.NamedNode(f"{kio}Massnahme")),
+            ox.Triple(m, label, ox.Literal('=HYPERLINK("http://example.org/x";"Klick")', language="de")),
+            ox.Triple(w, rdf_type, ox.NamedNode(f"{kio}Messwert")),
+            ox.Triple(w, ox.NamedNode(f"{kio}wert"), ox.Literal("-5.5", datatype=ox.NamedNode(f"{xsd}decimal"))),
+            ox.Triple(w, ox.NamedNode(f"{kio}stichtag"), ox.Literal("2024-12-31", datatype=ox.NamedNode(f"{xsd}date"))),
+        ]
+    )
+
+    def rows(table: str) -> list[list[str]]:
+        return list(csv.reader(io.StringIO(table_csv(index, table).decode("utf-8-sig")), delimiter=";"))
+
+    assert rows("massnahmen")[1][2] == '\'=HYPERLINK("http://example.org/x";"Klick")'
+    assert rows("messwerte")[1][2:4] == ["2024-12-31", "-5.5"]  # a negative number stays a number

@@ -142,3 +142,49 @@ def test_the_template_offers_drop_downs_for_controlled_values_and_references() -
     goal = by_column[chr(65 + headers.index("Handlungsziele"))]
     assert goal.formula1.startswith("'Handlungsziele'!$A$2")
     assert wb["Listen"].sheet_state == "hidden"
+
+
+SKOS_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+DESCRIPTION = ox.NamedNode("http://purl.org/dc/terms/description")
+HOSTILE = {
+    "massnahme/m1-1-1-1": (SKOS_LABEL, "=Ziel"),  # would be a formula (and come back empty)
+    "massnahme/m1-1-1-2": (DESCRIPTION, "-5 % Wartezeit"),  # a text that looks like a number with a sign
+    "akteur/volkshochschule": (SKOS_LABEL, "@Volkshochschule"),  # a name that references carry
+    "massnahme/m1-1-2-1": (SKOS_LABEL, "'=schon mit Hochkomma"),  # a text that starts with the quote itself
+}
+
+
+@pytest.fixture(scope="module")
+def hostile(musterstadt: EmbeddedStore) -> EmbeddedStore:
+    """Musterstadt with German texts that a spreadsheet would read as formulas."""
+    store = EmbeddedStore(None)
+    for graph in musterstadt.graphs():
+        triples = set(musterstadt.triples(graph))
+        for key, (prop, text) in HOSTILE.items():
+            node = ox.NamedNode(f"{BASE}musterstadt/{key}")
+            old = {
+                t
+                for t in triples
+                if (t.subject, t.predicate) == (node, prop) and getattr(t.object, "language", None) == "de"
+            }
+            if old:
+                triples = (triples - old) | {ox.Triple(node, prop, ox.Literal(text, language="de"))}
+        store.apply(graph, add=triples)
+    return store
+
+
+def test_an_exported_workbook_runs_no_text_as_a_formula_and_reads_back_exactly(
+    hostile: EmbeddedStore, shapes: Shapes
+) -> None:
+    data = export_workbook(hostile, G, "musterstadt", BASE, skip=[G])
+    wb = load_workbook(io.BytesIO(data))
+    cells = [c for ws in wb.worksheets if ws.title != "Listen" for row in ws for c in row if c.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    assert {"'=Ziel", "'-5 % Wartezeit", "'@Volkshochschule", "''=schon mit Hochkomma"} <= texts
+    assert not [t for t in texts if t.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    store = EmbeddedStore(None)
+    import_workbook(WritePath(store, shapes), data, G, "musterstadt", BASE)
+    assert isomorphic(rdflib_graph(graph_triples(store, G)), rdflib_graph(graph_triples(hostile, G)))
+    texts = {t.object.value for t in store.triples(G) if isinstance(t.object, ox.Literal)}
+    assert {text for _prop, text in HOSTILE.values()} <= texts

@@ -9,14 +9,18 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.namespace import RDF
 
-from graph.config import ROOT
+from graph.config import ONTOLOGY_NS, ROOT, SHAPES_GRAPH, Settings, graph_iri
 from graph.generate import municipality
+from graph.load import load_system_graphs
 from graph.rdfio import rdflib_graph
-from graph.validate import Report, Shapes, validate
+from graph.store import Change, EmbeddedStore
+from graph.validate import Report, Shapes, ShapesMissing, validate
+from graph.write import WritePath
 
 SHAPE_FILES = sorted((ROOT / "tests" / "data" / "shapes" / "invalid").glob("*.ttl"))
 
@@ -76,3 +80,64 @@ def test_a_whole_graph_write_is_checked_as_pyshacl_would(path: Path, shapes: Sha
     reference = validate(rdflib_graph(triples), shapes)
     assert type(checked).__name__ == "SparqlReport"  # (the fast engine did run)
     assert keys(checked) == keys(reference) and checked.conforms == reference.conforms
+
+
+# -- fail closed: no shapes, no validation and no writes ------------------------------------------------------
+
+
+def _folder_cases(tmp_path: Path) -> dict[str, tuple[Path, Path, str, str]]:
+    """Broken setups → (shapes folder, ontology folder, the folder the error names, the setting it names)."""
+    empty, prefixes_only = tmp_path / "leer", tmp_path / "nur-praefixe"
+    empty.mkdir()
+    prefixes_only.mkdir()
+    (prefixes_only / "a.ttl").write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n", encoding="utf-8")
+    shapes, ontology = ROOT / "shapes", ROOT / "ontology"
+    return {
+        "typo": (tmp_path / "shaeps", ontology, str(tmp_path / "shaeps"), "INTEGRATIONSGRAPH_SHAPES_DIR"),
+        "empty": (empty, ontology, str(empty), "INTEGRATIONSGRAPH_SHAPES_DIR"),
+        "no shapes in the files": (prefixes_only, ontology, str(prefixes_only), "INTEGRATIONSGRAPH_SHAPES_DIR"),
+        "ontology missing": (shapes, tmp_path / "onto", str(tmp_path / "onto"), "INTEGRATIONSGRAPH_ONTOLOGY_DIR"),
+        "ontology empty": (shapes, empty, str(empty), "INTEGRATIONSGRAPH_ONTOLOGY_DIR"),
+    }
+
+
+@pytest.mark.parametrize("case", ["typo", "empty", "no shapes in the files", "ontology missing", "ontology empty"])
+def test_shapes_from_a_missing_or_empty_folder_are_refused(tmp_path: Path, case: str) -> None:
+    shapes_dir, ontology_dir, folder, setting = _folder_cases(tmp_path)[case]
+    with pytest.raises(ShapesMissing) as caught:
+        Shapes.from_dirs(shapes_dir, ontology_dir)
+    assert f"„{folder}“" in str(caught.value) and setting in str(caught.value)
+    assert "nichts" in str(caught.value)
+
+
+def test_no_shapes_object_without_shapes_or_ontology(shapes: Shapes) -> None:
+    with pytest.raises(ShapesMissing, match="keine Shapes"):
+        Shapes(rdflib.Graph(), shapes.ontology)
+    with pytest.raises(ShapesMissing, match="keine Klassen"):
+        Shapes(shapes.graph, rdflib.Graph())
+
+
+def test_the_write_path_refuses_every_write_once_its_shapes_are_gone(shapes: Shapes) -> None:
+    emptied = Shapes(shapes.graph, shapes.ontology)
+    store = EmbeddedStore(None)
+    writer = WritePath(store, emptied)
+    emptied.graph = rdflib.Graph()  # shapes that went away after start-up
+    s = ox.NamedNode("https://w3id.org/integrationsgraph/id/x/handlungsziel/verwaist")
+    change = Change(
+        graph_iri("x"), add=[ox.Triple(s, ox.NamedNode(str(RDF.type)), ox.NamedNode(f"{ONTOLOGY_NS}Handlungsziel"))]
+    )
+    for validate_change in (True, False):
+        with pytest.raises(ShapesMissing):
+            writer.write(change, validate_change=validate_change)
+    assert store.count() == 0
+
+
+def test_the_stored_shapes_are_kept_when_the_folder_is_empty(tmp_path: Path) -> None:
+    store = EmbeddedStore(None)
+    settings = Settings(store=tmp_path / "unused", datasets=[])
+    load_system_graphs(store, settings)
+    before = set(store.triples(SHAPES_GRAPH))
+    (tmp_path / "leer").mkdir()
+    with pytest.raises(ShapesMissing):
+        load_system_graphs(store, settings.model_copy(update={"shapes_dir": tmp_path / "leer"}))
+    assert set(store.triples(SHAPES_GRAPH)) == before and len(before) > 100
