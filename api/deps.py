@@ -11,10 +11,10 @@ from fastapi import Depends, HTTPException, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from graph.config import Settings
-from graph.store import Store
-from graph.validate import Shapes
-from graph.write import WritePath
+from integrationsgraph.graph.core.config import Settings
+from integrationsgraph.graph.shacl.validate import Shapes
+from integrationsgraph.graph.store.embedded import Store
+from integrationsgraph.graph.write.path import WritePath
 
 
 @dataclass

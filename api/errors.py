@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph.errors import (
+from integrationsgraph.graph.core.errors import (
     Forbidden,
     IntegrationsgraphError,
     InvalidQuery,
@@ -18,8 +18,8 @@ from graph.errors import (
     ValidationFailed,
     WriteBusy,
 )
-from graph.remote import RemoteStoreError, RemoteTimeout
-from graph.store import StoreLocked
+from integrationsgraph.graph.store.embedded import StoreLocked
+from integrationsgraph.graph.store.remote import RemoteStoreError, RemoteTimeout
 
 
 def error_body(status: int, error: str, errors: list[Any] | None = None) -> dict[str, Any]:

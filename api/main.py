@@ -7,20 +7,20 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors, security
-from api.deps import AppContext
-from api.routes import analysis as analysis_routes
-from api.routes import chain, compare, home, linked_data, resources, search, sheets
-from api.routes import maps as maps_routes
-from api.routes import publish as publish_routes
-from api.routes.sparql import router as sparql_router
-from graph import __version__
-from graph.config import Settings
-from graph.load import bootstrap
-from graph.privacy import Privacy
-from graph.remote import connect
-from graph.validate import Shapes
-from graph.write import WritePath
+from integrationsgraph import __version__
+from integrationsgraph.api import errors, security
+from integrationsgraph.api.deps import AppContext
+from integrationsgraph.api.routes import analysis as analysis_routes
+from integrationsgraph.api.routes import chain, compare, home, linked_data, resources, search, sheets
+from integrationsgraph.api.routes import maps as maps_routes
+from integrationsgraph.api.routes import publish as publish_routes
+from integrationsgraph.api.routes.sparql import router as sparql_router
+from integrationsgraph.graph.core.config import Settings
+from integrationsgraph.graph.shacl.validate import Shapes
+from integrationsgraph.graph.store.privacy import Privacy
+from integrationsgraph.graph.store.remote import connect
+from integrationsgraph.graph.write.load import bootstrap
+from integrationsgraph.graph.write.path import WritePath
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

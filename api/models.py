@@ -1,4 +1,4 @@
-"""Pydantic models of the REST API, built from the field table in :mod:`graph.kinds`.
+"""Pydantic models of the REST API, built from the field table in :mod:`graph.resources.kinds`.
 
 Per kind: ``{Name}`` (what GET returns), ``{Name}Eingabe`` (POST and PUT), ``{Name}Aenderung``
 (PATCH: every field optional; a field sent replaces that field, ``null`` removes it) and
@@ -14,9 +14,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from graph.kinds import KINDS, VOCABS, Kind
-from graph.kinds import Field as KindField
-from graph.resource_json import local_name
+from integrationsgraph.graph.resources.as_json import local_name
+from integrationsgraph.graph.resources.kinds import KINDS, VOCABS, Kind
+from integrationsgraph.graph.resources.kinds import Field as KindField
 
 MAX_TEXT = 20_000
 MAX_IRI = 2_000

@@ -1,7 +1,7 @@
 """The browser's second wall: a strict Content-Security-Policy on every response, and our own scripts.
 
 Pages show data that anyone with a write token (or an import) put there; the templates escape it and
-:func:`graph.links.safe_href` keeps ``javascript:`` and the like out of links. Should something slip through,
+:func:`graph.core.links.safe_href` keeps ``javascript:`` and the like out of links. Should something slip through,
 the policy stops it from running: scripts only from this origin (no inline script, no ``onclick=…``, no
 ``eval``), no plugins, no ``<base>`` from elsewhere, no framing by other sites, forms only to us.
 ``X-Content-Type-Options: nosniff`` belongs to it: without it a browser would run a SPARQL result or a dump
@@ -19,16 +19,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, Response
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import error_response
+from integrationsgraph.api.errors import error_response
+from integrationsgraph.graph.core.config import PAGE_SCRIPTS
 
-STATIC_JS = Path(__file__).resolve().parent / "static" / "js"
+STATIC_JS = PAGE_SCRIPTS
 SCRIPTS = {p.name for p in STATIC_JS.glob("*.js")}
 
 POLICY = "; ".join(

@@ -13,9 +13,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pyvis.network import Network
 
 from benchmarks.analysis import PER_MUNICIPALITY, actor_map_file, chromium, map_ready_seconds, page_seconds, store_of
-from graph.analysis import analyse_store
-from graph.maps import actor_map
-from graph.network import collaboration_graph
+from integrationsgraph.graph.network.maps import actor_map
+from integrationsgraph.graph.network.metrics import analyse_store
+from integrationsgraph.graph.network.read import collaboration_graph
 
 HOOK = """
 <script>

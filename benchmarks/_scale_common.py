@@ -103,7 +103,7 @@ def serve(store: Path) -> Iterator[tuple[str, int]]:
     }
     env.pop("INTEGRATIONSGRAPH_STORE_URL", None)
     base = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [sys.executable, "-m", "integrationsgraph", "serve", "--host", "127.0.0.1", "--port", str(port)]
     with process(cmd, f"{base}/health", env) as proc:
         yield base, proc.pid
 

@@ -27,8 +27,8 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.sparql_examples import examples  # noqa: E402
-from graph.validate import Shapes  # noqa: E402
+from integrationsgraph.graph.shacl.validate import Shapes  # noqa: E402
+from integrationsgraph.graph.sparql.examples import examples  # noqa: E402
 
 KIO = rdflib.Namespace("https://w3id.org/integrationsgraph/ontology#")
 
@@ -86,7 +86,7 @@ def massnahme_shapes(shapes: Shapes) -> list[rdflib.term.Node]:
 
 
 def new_massnahme(data: rdflib.Graph, i: int) -> tuple[rdflib.URIRef, list[tuple[Any, Any, Any]]]:
-    """The triples ``graph.resources.create`` would write for a Maßnahme in fiktiv-001 (links of its first one)."""
+    """The triples ``graph.resources.crud.create`` would write for a Maßnahme in fiktiv-001 (links of its first one)."""
     hz = next(data.objects(None, KIO.traegtBeiZu))
     lead = next(data.objects(None, KIO.federfuehrend))
     m = rdflib.URIRef(f"https://w3id.org/integrationsgraph/id/fiktiv-001/massnahme/scale-baseline-{i}")
@@ -126,7 +126,7 @@ def main() -> None:
     for triple in shapes.subclass_triples:
         data.add(triple)
     use = massnahme_shapes(shapes)
-    # As graph.validate calls it; inplace: no copy of the data graph (advanced=True would copy it first).
+    # As graph.shacl.validate calls it; inplace: no copy of the data graph (advanced=True would copy it first).
     options: dict[str, Any] = {"shacl_graph": shapes.graph, "inference": "none", "advanced": True, "inplace": True}
     counter = iter(range(10**6))
 

@@ -2,7 +2,7 @@
 HTML sizes, and the time until a map is interactive in headless chromium for 200, 1,000 and 2,000 actors.
 
 Run: .venv/bin/python benchmarks/analysis.py [--sizes 1,10,100] [--actors 200,1000,2000] [--repeat 3]
-Report only (no thresholds). The municipalities come from ``graph.generate`` (fictional, ≈ 150 actors and
+Report only (no thresholds). The municipalities come from ``graph.datasets.generate`` (fictional, ≈ 150 actors and
 ≈ 250 Maßnahmen each); times are medians of ``--repeat`` runs unless marked "first" (a cold cache).
 """
 
@@ -18,17 +18,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph.analysis import analyse, analyse_store
-from graph.generate import municipalities
-from graph.maps import actor_map, chain_map, field_map
-from graph.network import collaboration_graph, field_chain, knowledge_graph, nodes_of, scope
-from graph.store import EmbeddedStore
-from graph.vis import VisMap, render, server_layout, spring_positions
+from integrationsgraph.graph.datasets.generate import municipalities
+from integrationsgraph.graph.network.maps import actor_map, chain_map, field_map
+from integrationsgraph.graph.network.metrics import analyse, analyse_store
+from integrationsgraph.graph.network.read import collaboration_graph, field_chain, knowledge_graph, nodes_of, scope
+from integrationsgraph.graph.network.vis import VisMap, render, server_layout, spring_positions
+from integrationsgraph.graph.store.embedded import EmbeddedStore
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-PER_MUNICIPALITY = 154  # actors graph.generate makes per municipality (seed 0)
+PER_MUNICIPALITY = 154  # actors graph.datasets.generate makes per municipality (seed 0)
 
 
 def median(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:

@@ -1,7 +1,7 @@
 """How long each example query in ``queries/*.rq`` takes directly on pyoxigraph, at ~10k, ~100k and ~1M triples.
 
 The store is in memory: Rheine and Musterstadt (loaded as ``integrationsgraph`` does, through the write
-path) plus N FICTIONAL municipalities from ``graph.generate`` (1, 10, 100; added without validation).
+path) plus N FICTIONAL municipalities from ``graph.datasets.generate`` (1, 10, 100; added without validation).
 Each query runs with ``store.query(text)`` (default graph = union of all graphs); the table gives the
 median of ``--repeat`` runs in ms. Every size runs in a worker process; a query that takes longer than
 ``--cap`` seconds is stopped (the worker is restarted) and is not run again at the larger sizes.
@@ -34,12 +34,12 @@ WITH_PARAMETER = {
 
 def build(n: int) -> object:
     """An in-memory store with Rheine, Musterstadt and ``n`` fictional municipalities."""
-    from graph.config import Settings
-    from graph.generate import municipalities
-    from graph.load import bootstrap
-    from graph.store import EmbeddedStore
-    from graph.validate import Shapes
-    from graph.write import WritePath
+    from integrationsgraph.graph.core.config import Settings
+    from integrationsgraph.graph.datasets.generate import municipalities
+    from integrationsgraph.graph.shacl.validate import Shapes
+    from integrationsgraph.graph.store.embedded import EmbeddedStore
+    from integrationsgraph.graph.write.load import bootstrap
+    from integrationsgraph.graph.write.path import WritePath
 
     settings = Settings()
     store = EmbeddedStore(None)
@@ -50,7 +50,7 @@ def build(n: int) -> object:
 
 def worker(n: int, folder: Path, repeat: int) -> None:
     """Build the store, then answer one query name per stdin line with a JSON line of timings."""
-    from graph.sparql_examples import examples
+    from integrationsgraph.graph.sparql.examples import examples
 
     t = time.perf_counter()
     store = build(n)
@@ -115,7 +115,7 @@ def main() -> None:
         worker(args.worker, args.queries, args.repeat)
         return
 
-    from graph.sparql_examples import examples
+    from integrationsgraph.graph.sparql.examples import examples
 
     names = []
     for ex in examples(args.queries):

@@ -13,11 +13,11 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from graph.config import ROOT, Settings, graph_iri
-from graph.load import load_files, validate_store
-from graph.store import Change, EmbeddedStore
-from graph.validate import Shapes
-from graph.write import WritePath
+from integrationsgraph.graph.core.config import ROOT, Settings, graph_iri
+from integrationsgraph.graph.shacl.validate import Shapes
+from integrationsgraph.graph.store.embedded import Change, EmbeddedStore
+from integrationsgraph.graph.write.load import load_files, validate_store
+from integrationsgraph.graph.write.path import WritePath
 
 KIO = "https://w3id.org/integrationsgraph/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"

@@ -1,6 +1,6 @@
 """Full validation of a store: pyshacl (the reference) against the shapes compiled to SPARQL, in the same run.
 
-At ~10k, ~100k and ~1M triples (1, 10, 100 FICTIONAL municipalities from ``graph.generate``, bulk-loaded into
+At ~10k, ~100k and ~1M triples (1, 10, 100 FICTIONAL municipalities from ``graph.datasets.generate``, bulk-loaded into
 an on-disk store without validation), each size timed as:
 
 * pyshacl on one rdflib graph holding every dataset (skipped at 100 municipalities unless ``--full``);
@@ -30,14 +30,16 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.config import ROOT as APP_ROOT  # noqa: E402
-from graph.generate import municipalities  # noqa: E402
-from graph.load import dataset_graphs, validate_store  # noqa: E402
-from graph.privacy import WithCompanions, has_companion, private_graph  # noqa: E402
-from graph.rdfio import rdflib_graph  # noqa: E402
-from graph.shacl_sparql import SparqlValidator  # noqa: E402
-from graph.store import EmbeddedStore  # noqa: E402
-from graph.validate import Report, Result, Shapes, validate  # noqa: E402
+from integrationsgraph.graph.core.config import ROOT as APP_ROOT  # noqa: E402
+from integrationsgraph.graph.core.report import Report, Result  # noqa: E402
+from integrationsgraph.graph.datasets.generate import municipalities  # noqa: E402
+from integrationsgraph.graph.rdf.io import rdflib_graph  # noqa: E402
+from integrationsgraph.graph.shacl.engine import SparqlValidator  # noqa: E402
+from integrationsgraph.graph.shacl.validate import Shapes, validate  # noqa: E402
+from integrationsgraph.graph.store.embedded import EmbeddedStore  # noqa: E402
+from integrationsgraph.graph.store.graphs import dataset_graphs  # noqa: E402
+from integrationsgraph.graph.store.privacy import WithCompanions, has_companion, private_graph  # noqa: E402
+from integrationsgraph.graph.write.load import validate_store  # noqa: E402
 
 _worker: tuple[ox.Store, SparqlValidator] | None = None
 

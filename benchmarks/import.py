@@ -19,14 +19,14 @@ from pathlib import Path
 import pyoxigraph as ox
 from openpyxl import load_workbook
 
-from graph.config import ROOT, graph_iri
-from graph.load import load_files
-from graph.rdfio import serialize_triples
-from graph.sheets.workbook import export_workbook, graph_triples, import_workbook, template_bytes
-from graph.store import EmbeddedStore
-from graph.validate import Shapes
-from graph.versions import diff, version_graph, version_record
-from graph.write import WritePath
+from integrationsgraph.graph.core.config import ROOT, graph_iri
+from integrationsgraph.graph.datasets.versions import diff, version_graph, version_record
+from integrationsgraph.graph.rdf.io import serialize_triples
+from integrationsgraph.graph.shacl.validate import Shapes
+from integrationsgraph.graph.sheets.workbook import export_workbook, graph_triples, import_workbook, template_bytes
+from integrationsgraph.graph.store.embedded import EmbeddedStore
+from integrationsgraph.graph.write.load import load_files
+from integrationsgraph.graph.write.path import WritePath
 
 BASE = "https://w3id.org/integrationsgraph/id/"
 

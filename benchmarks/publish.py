@@ -1,5 +1,5 @@
 """Open-data publication (issue 6): time of ``publish`` for Rheine + Musterstadt and for a store of about
-100,000 triples (fictional municipalities from ``graph.generate``), per step, and the size of each artefact.
+100,000 triples (fictional municipalities from ``graph.datasets.generate``), per step, and the size of each artefact.
 
 Run: .venv/bin/python benchmarks/publish.py [--municipalities 9] [--repeat 3] [--out-parent /dev/shm]
 Report only (no thresholds). Times are medians of ``--repeat`` runs; the first publish into an empty folder
@@ -15,14 +15,14 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from graph.config import Settings
-from graph.generate import municipalities
-from graph.load import bootstrap
-from graph.privacy import Privacy
-from graph.publish import PublishResult, publish
-from graph.store import EmbeddedStore
-from graph.validate import Shapes
-from graph.write import WritePath
+from integrationsgraph.graph.core.config import Settings
+from integrationsgraph.graph.datasets.generate import municipalities
+from integrationsgraph.graph.publish.release import PublishResult, publish
+from integrationsgraph.graph.shacl.validate import Shapes
+from integrationsgraph.graph.store.embedded import EmbeddedStore
+from integrationsgraph.graph.store.privacy import Privacy
+from integrationsgraph.graph.write.load import bootstrap
+from integrationsgraph.graph.write.path import WritePath
 
 
 def shipped_store(settings: Settings) -> EmbeddedStore:

@@ -3,9 +3,9 @@
 Run: .venv/bin/python benchmarks/remote_store.py [--repeat N] [--sizes 0,5]
 
 For each size, both stores hold Rheine and Musterstadt (loaded by ``bootstrap``) plus ``n`` generated
-fictional municipalities. Measured on each, through the :class:`graph.store.Store` protocol:
+fictional municipalities. Measured on each, through the :class:`graph.store.embedded.Store` protocol:
 - the example queries in ``queries/`` without parameters (median over ``--repeat`` runs, rows consumed),
-- one validated write: ``graph.resources.create`` of a Maßnahme, the REST API's call (validation included).
+- one validated write: ``graph.resources.crud.create`` of a Maßnahme, the REST API's call (validation included).
 Reported: medians and the ratio remote / embedded. Prints a Markdown table.
 """
 
@@ -26,13 +26,13 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.write_latency import writes
-from graph import generate
-from graph.config import ROOT, Settings
-from graph.load import bootstrap
-from graph.remote import RemoteStore
-from graph.store import Change, EmbeddedStore, Store
-from graph.validate import Shapes
-from graph.write import WritePath
+from integrationsgraph.graph.core.config import ROOT, Settings
+from integrationsgraph.graph.datasets import generate
+from integrationsgraph.graph.shacl.validate import Shapes
+from integrationsgraph.graph.store.embedded import Change, EmbeddedStore, Store
+from integrationsgraph.graph.store.remote import RemoteStore
+from integrationsgraph.graph.write.load import bootstrap
+from integrationsgraph.graph.write.path import WritePath
 
 QUERIES = ["zentrale-akteure", "handlungsziele-ohne-massnahme", "akteure-in-mehreren-feldern"]
 

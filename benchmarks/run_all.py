@@ -45,7 +45,6 @@ PACKAGES = [
     "pyoxigraph",
     "oxigraph",
     "rdflib",
-    "oxrdflib",
     "pyshacl",
     "networkx",
     "pyvis",

@@ -53,13 +53,13 @@ from benchmarks._scale_common import (
 from benchmarks._scale_table import Size, details, label, summary
 from benchmarks.analysis import store_of
 from benchmarks.run_all import machine
-from graph.analysis import analyse
-from graph.config import ROOT
-from graph.load import validate_store
-from graph.network import collaboration_graph, knowledge_graph, scope
-from graph.sparql_examples import examples
-from graph.store import EmbeddedStore
-from graph.validate import Shapes
+from integrationsgraph.graph.core.config import ROOT
+from integrationsgraph.graph.network.metrics import analyse
+from integrationsgraph.graph.network.read import collaboration_graph, knowledge_graph, scope
+from integrationsgraph.graph.shacl.validate import Shapes
+from integrationsgraph.graph.sparql.examples import examples
+from integrationsgraph.graph.store.embedded import EmbeddedStore
+from integrationsgraph.graph.write.load import validate_store
 
 KNOWN = {  # PERFORMANCE.md, for the cells --quick leaves out
     "endpoint": "skipped (known: 308 ms for the ranking query at 100k, minutes for the mix at 1M; PERFORMANCE.md)",
@@ -146,7 +146,7 @@ def rdflib_side(s: Size, nq: Path, args: argparse.Namespace) -> None:
     import json
 
     full = not (args.quick and s.n > 10)
-    cmd = [sys.executable, str(ROOT / "benchmarks" / "_scale_rdflib.py"), str(nq)]
+    cmd = [sys.executable, str(Path(__file__).resolve().parent / "_scale_rdflib.py"), str(nq)]
     cmd += ["--repeat", str(args.repeat), "--cap", str(args.cap), *(["--full-validation"] if full else [])]
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
     for line in done.stdout.splitlines():

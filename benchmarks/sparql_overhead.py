@@ -28,7 +28,7 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.sparql_examples import examples  # noqa: E402
+from integrationsgraph.graph.sparql.examples import examples  # noqa: E402
 
 BASE = "https://w3id.org/integrationsgraph/id/"
 GRAPHS = "https://w3id.org/integrationsgraph/graph/"
@@ -111,7 +111,7 @@ def main() -> None:
                 "INTEGRATIONSGRAPH_RESULT_LIMIT": "100000",
             }
             server = subprocess.Popen(
-                [sys.executable, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(p)],
+                [sys.executable, "-m", "integrationsgraph", "serve", "--host", "127.0.0.1", "--port", str(p)],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

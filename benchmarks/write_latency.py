@@ -3,11 +3,11 @@
 Run: .venv/bin/python benchmarks/write_latency.py [--repeat N] [--sizes 0,1,10,30]
 
 Each store is on disk (a temporary folder) and holds Rheine and Musterstadt plus ``n`` generated fictional
-municipalities (``graph.generate``, ≈ 10k triples each). The write is ``graph.resources.create`` — the same
-call the REST API makes: build the triples, check the IRI is free under the write lock, validate the
-change's neighbourhood with SHACL, commit. Reported: median and 90th percentile over ``--repeat`` writes,
-into Musterstadt and into the first fictional municipality, and the ratio to the smallest store
-(the baseline measured in the same run).
+municipalities (``graph.datasets.generate``, ≈ 10k triples each). The write is
+``graph.resources.crud.create`` — the same call the REST API makes: build the triples, check the IRI is free
+under the write lock, validate the change's neighbourhood with SHACL, commit. Reported: median and 90th
+percentile over ``--repeat`` writes, into Musterstadt and into the first fictional municipality, and the ratio
+to the smallest store (the baseline measured in the same run).
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import generate
-from graph.config import ROOT, Settings
-from graph.kinds import KINDS
-from graph.load import bootstrap
-from graph.resources import create
-from graph.store import EmbeddedStore
-from graph.validate import Shapes
-from graph.write import WritePath
+from integrationsgraph.graph.core.config import ROOT, Settings
+from integrationsgraph.graph.datasets import generate
+from integrationsgraph.graph.resources.crud import create
+from integrationsgraph.graph.resources.kinds import KINDS
+from integrationsgraph.graph.shacl.validate import Shapes
+from integrationsgraph.graph.store.embedded import EmbeddedStore
+from integrationsgraph.graph.write.load import bootstrap
+from integrationsgraph.graph.write.path import WritePath
 
 BASE = "https://w3id.org/integrationsgraph/id/"
 FIRST = """

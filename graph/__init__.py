@@ -1,7 +1,6 @@
-"""integrationsgraph: a knowledge graph of municipal integration concepts.
+"""Everything that works on the store and the files; never imports ``api`` or ``cli``.
 
-The ``graph`` package holds everything that works on the store and the files:
-loading, validating, querying, analysing and publishing. It never imports ``api``.
+The rooms, lowest first (each imports only those before it; ``scripts/lint`` checks it with import-linter):
+``core`` → ``rdf`` → ``store`` → ``shacl`` → ``write`` → ``network`` · ``publish`` · ``resources`` → ``sheets``
+· ``sparql`` · ``datasets``. See ``docs/architecture.md``.
 """
-
-__version__ = "0.1.0"

@@ -19,15 +19,16 @@ from typing import Any, NamedTuple
 import httpx
 import pytest
 
-from graph.config import ROOT, Settings
-from graph.remote import RemoteStore
-from graph.store import EmbeddedStore, Store
-from graph.validate import Shapes
-from graph.write import WritePath
+from integrationsgraph.graph.core.config import ROOT, Settings
+from integrationsgraph.graph.shacl.validate import Shapes
+from integrationsgraph.graph.store.embedded import EmbeddedStore, Store
+from integrationsgraph.graph.store.remote import RemoteStore
+from integrationsgraph.graph.write.path import WritePath
+from tests.paths import REPO
 
 DATA = Path(__file__).parent / "data"
 WRITE_TOKEN = "test-token"
-ARTIFACTS = ROOT / "test-artifacts"
+ARTIFACTS = REPO / "test-artifacts"
 """Screenshots and other artefacts tests keep (ignored by git, kept by CI's workspace)."""
 
 
@@ -98,7 +99,7 @@ def serve_process(env: dict[str, str], logdir: Path, *options: str) -> Iterator[
     """``integrationsgraph serve [options]`` on a free loopback port, with ``env`` added to the environment."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *options]
+    cmd = [sys.executable, "-m", "integrationsgraph", "serve", "--host", "127.0.0.1", "--port", str(port), *options]
     with _process(cmd, logdir, "serve", f"{base}/health", {**os.environ, **env}) as pid:
         yield Served(base, pid)
 
@@ -193,7 +194,7 @@ def app_client(
     fresh folder. A module's ``client`` fixture with ``params=["embedded", "remote"]`` runs on both."""
     from fastapi.testclient import TestClient
 
-    from api.main import create_app
+    from integrationsgraph.api.main import create_app
 
     @contextmanager
     def make(backend: str, name: str, **fields: Any) -> Iterator[TestClient]:

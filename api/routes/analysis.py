@@ -13,11 +13,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import StoreDep, TokenFirst, require_token
-from graph.analysis import GAP_LABELS, Analysis, analyse_store, method_text, write_metrics
-from graph.load import dataset_name
-from graph.network import metrics_graph, scope
-from graph.store import Store
+from integrationsgraph.api.deps import StoreDep, TokenFirst, require_token
+from integrationsgraph.graph.core.config import dataset_name
+from integrationsgraph.graph.network.metrics import GAP_LABELS, Analysis, analyse_store, method_text, write_metrics
+from integrationsgraph.graph.network.read import metrics_graph, scope
+from integrationsgraph.graph.store.embedded import Store
 
 router = APIRouter(prefix="/api/analysis", tags=["Netzwerkanalyse"], route_class=TokenFirst)
 

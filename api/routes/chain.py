@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import AppContext, ContextDep
-from api.models import Baum, Vollstaendigkeit
-from graph.chain import scorecard, tree
-from graph.config import graph_iri
-from graph.kinds import KINDS
-from graph.resources import load
+from integrationsgraph.api.deps import AppContext, ContextDep
+from integrationsgraph.api.models import Baum, Vollstaendigkeit
+from integrationsgraph.graph.core.config import graph_iri
+from integrationsgraph.graph.resources.chain import scorecard, tree
+from integrationsgraph.graph.resources.crud import load
+from integrationsgraph.graph.resources.kinds import KINDS
 
 router = APIRouter(tags=["Zielkette"])
 

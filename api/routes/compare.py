@@ -1,4 +1,4 @@
-"""Municipalities compared (``graph/compare.py``): shared themes covered, and the same indicator across them."""
+"""Municipalities compared (``graph/datasets/compare.py``): shared themes covered, and one indicator across them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import StoreDep
-from graph import compare
+from integrationsgraph.api.deps import StoreDep
+from integrationsgraph.graph.datasets import compare
 
 router = APIRouter(prefix="/api/vergleich", tags=["Vergleich der Kommunen"])
 

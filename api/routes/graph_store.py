@@ -15,13 +15,21 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import AppContext
-from api.routes.sparql_http import CORS, ProtocolError, authorised, media_type, params, read_body, require_token
-from graph.config import GRAPH_BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH
-from graph.rdfio import PREFIXES, parse_bytes, serialize_triples
-from graph.sparql import ALIASES, GRAPH_TYPES, choose, parse_accept, visible_graphs
-from graph.sparql_worker import RDF_FORMATS
-from graph.store import Change
+from integrationsgraph.api.deps import AppContext
+from integrationsgraph.api.routes.sparql_http import (
+    CORS,
+    ProtocolError,
+    authorised,
+    media_type,
+    params,
+    read_body,
+    require_token,
+)
+from integrationsgraph.graph.core.config import GRAPH_BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from integrationsgraph.graph.rdf.io import PREFIXES, parse_bytes, serialize_triples
+from integrationsgraph.graph.sparql.service import ALIASES, GRAPH_TYPES, choose, parse_accept, visible_graphs
+from integrationsgraph.graph.sparql.worker import RDF_FORMATS
+from integrationsgraph.graph.store.embedded import Change
 
 router = APIRouter(tags=["SPARQL"])
 

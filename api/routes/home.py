@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -12,12 +11,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.deps import StoreDep
-from graph import __version__
-from graph.datasets import summaries
+from integrationsgraph import __version__
+from integrationsgraph.api.deps import StoreDep
+from integrationsgraph.graph.core.config import TEMPLATES
+from integrationsgraph.graph.datasets.inventory import summaries
 
 router = APIRouter(tags=["Start"])
-templates = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
+templates = Jinja2Templates(directory=TEMPLATES)
 
 
 @router.get("/", response_class=HTMLResponse, summary="Startseite mit den Datensätzen")

@@ -7,7 +7,6 @@ Handlungsfelder of every dataset; a Handlungsfeld's page shows its whole goal ch
 
 from __future__ import annotations
 
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 import pyoxigraph as ox
@@ -16,20 +15,20 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api.deps import ContextDep
-from api.errors import error_response
-from graph import __version__
-from graph.chain import GAPS, scorecard, tree
-from graph.config import Settings, graph_iri
-from graph.describe import describe, exists
-from graph.kinds import KIO, PREFIXES
-from graph.links import safe_href
-from graph.load import dataset_graphs, dataset_name
-from graph.resource_json import value
-from graph.store import Store
+from integrationsgraph import __version__
+from integrationsgraph.api.deps import ContextDep
+from integrationsgraph.api.errors import error_response
+from integrationsgraph.graph.core.config import TEMPLATES, Settings, dataset_name, graph_iri
+from integrationsgraph.graph.core.links import safe_href
+from integrationsgraph.graph.resources.as_json import value
+from integrationsgraph.graph.resources.chain import GAPS, scorecard, tree
+from integrationsgraph.graph.resources.describe import describe, exists
+from integrationsgraph.graph.resources.kinds import KIO, PREFIXES
+from integrationsgraph.graph.store.embedded import Store
+from integrationsgraph.graph.store.graphs import dataset_graphs
 
 router = APIRouter(tags=["Linked Data"])
-templates = Jinja2Templates(directory=FilePath(__file__).resolve().parents[1] / "templates")
+templates = Jinja2Templates(directory=TEMPLATES)
 
 RDF_TYPES = {
     "text/turtle": ("ttl", ox.RdfFormat.TURTLE),
@@ -97,7 +96,7 @@ UI = {
 
 def page_url(iri: str, base_iri: str) -> str | None:
     """The path at which this server shows ``iri``; an IRI outside the base stays as it is when it is safe as a
-    link (:func:`graph.links.safe_href`), else ``None`` and the page shows it as text."""
+    link (:func:`graph.core.links.safe_href`), else ``None`` and the page shows it as text."""
     return "/id/" + iri[len(base_iri) :] if iri.startswith(base_iri) else safe_href(iri)
 
 

@@ -6,7 +6,6 @@ nothing from anywhere else. Every page takes ``?dataset=`` (without it: all data
 
 from __future__ import annotations
 
-from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -15,18 +14,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api.deps import SettingsDep, StoreDep
-from graph import __version__
-from graph.analysis import analyse_store
-from graph.datasets import display_name
-from graph.load import dataset_name
-from graph.maps import TABLE_COLUMNS, actor_map, actor_table, chain_map, field_map
-from graph.network import analysis_graphs, field_chain, find_field, scope
-from graph.store import Store
-from graph.vis import VIS_JS, VisMap, render
+from integrationsgraph import __version__
+from integrationsgraph.api.deps import SettingsDep, StoreDep
+from integrationsgraph.graph.core.config import TEMPLATES, dataset_name
+from integrationsgraph.graph.datasets.inventory import display_name
+from integrationsgraph.graph.network.maps import TABLE_COLUMNS, actor_map, actor_table, chain_map, field_map
+from integrationsgraph.graph.network.metrics import analyse_store
+from integrationsgraph.graph.network.read import analysis_graphs, field_chain, find_field, scope
+from integrationsgraph.graph.network.vis import VIS_JS, VisMap, render
+from integrationsgraph.graph.store.embedded import Store
 
 router = APIRouter(prefix="/maps", tags=["Netzwerkkarten"])
-templates = Jinja2Templates(directory=FsPath(__file__).resolve().parents[1] / "templates")
+templates = Jinja2Templates(directory=TEMPLATES)
 ASSETS = "/maps/assets"
 
 DatasetQuery = Annotated[

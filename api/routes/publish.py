@@ -11,7 +11,6 @@ The same artefacts ``integrationsgraph publish`` writes, computed from the store
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import pyoxigraph as ox
@@ -21,17 +20,18 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 from starlette.routing import NoMatchFound
 
-from api.deps import ContextDep
-from api.errors import error_response
-from graph import __version__, publish_live
-from graph.catalog import serialize_catalog
-from graph.config import ONTOLOGY_GRAPH, Settings
-from graph.errors import NotFound
-from graph.ontology_docs import document
-from graph.publish import DUMPS
-from graph.sparql import choose, parse_accept
-from graph.static_site import ONTOLOGY_LICENCE, SOURCE, environment
-from graph.vocabulary_de import PREFIXES
+from integrationsgraph import __version__
+from integrationsgraph.api.deps import ContextDep
+from integrationsgraph.api.errors import error_response
+from integrationsgraph.graph.core.config import ONTOLOGY_GRAPH, TEMPLATES, Settings
+from integrationsgraph.graph.core.errors import NotFound
+from integrationsgraph.graph.core.labels import PREFIXES
+from integrationsgraph.graph.publish import live as publish_live
+from integrationsgraph.graph.publish.catalog import serialize_catalog
+from integrationsgraph.graph.publish.ontology_docs import document
+from integrationsgraph.graph.publish.release import DUMPS
+from integrationsgraph.graph.publish.site import ONTOLOGY_LICENCE, SOURCE, environment
+from integrationsgraph.graph.sparql.service import choose, parse_accept
 
 router = APIRouter(tags=["Offene Daten"])
 
@@ -97,7 +97,7 @@ async def catalog_file(request: Request, ctx: ContextDep, suffix: str, page: Pag
     return await _catalog(request, ctx, page, suffix)
 
 
-templates = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
+templates = Jinja2Templates(directory=TEMPLATES)
 FORMAT_NAMES = {"ttl": "Turtle", "nt.gz": "N-Triples (gzip)", "jsonld": "JSON-LD", "rdf": "RDF/XML", "trig": "TriG"}
 
 

@@ -1,6 +1,6 @@
 """REST resources ``/api/{dataset}/{kind}``: list, get, create, replace, patch, delete.
 
-One set of routes per kind in :data:`graph.kinds.KINDS`, each with its own Pydantic models (so the
+One set of routes per kind in :data:`graph.resources.kinds.KINDS`, each with its own Pydantic models (so the
 OpenAPI document shows every field). Writes need the bearer token, go through the one write path and
 check ``If-Match`` under its lock; JSON-LD (``Accept: application/ld+json``) is the same JSON with the
 context the app serves at ``/api/context.jsonld``.
@@ -14,13 +14,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.deps import ContextDep, TokenFirst, require_token
-from api.errors import error_response
-from api.models import MODELS, Deleted, KindModels
-from api.routes.search import invalidate_index
-from graph import resources
-from graph.kinds import KINDS, Kind, slugify
-from graph.resource_json import ResourceError, jsonld_context
+from integrationsgraph.api.deps import ContextDep, TokenFirst, require_token
+from integrationsgraph.api.errors import error_response
+from integrationsgraph.api.models import MODELS, Deleted, KindModels
+from integrationsgraph.api.routes.search import invalidate_index
+from integrationsgraph.graph.resources import crud as resources
+from integrationsgraph.graph.resources.as_json import ResourceError, jsonld_context
+from integrationsgraph.graph.resources.kinds import KINDS, Kind, slugify
 
 router = APIRouter(tags=["Ressourcen"], route_class=TokenFirst)  # the token before the body
 

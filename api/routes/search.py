@@ -1,10 +1,9 @@
-"""Full-text search: ``/api/suche`` (JSON) and ``/suche`` (HTML), German-aware (see :mod:`graph.search`)."""
+"""Full-text search: ``/api/suche`` (JSON) and ``/suche`` (HTML), German-aware (see :mod:`graph.resources.search`)."""
 
 from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -13,15 +12,16 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
-from api.routes.linked_data import UI, page_url
-from graph import __version__
-from graph.kinds import KINDS, KIO, ORG
-from graph.search import SearchIndex
-from graph.store import Store
+from integrationsgraph import __version__
+from integrationsgraph.api.deps import StoreDep
+from integrationsgraph.api.routes.linked_data import UI, page_url
+from integrationsgraph.graph.core.config import TEMPLATES
+from integrationsgraph.graph.resources.kinds import KINDS, KIO, ORG
+from integrationsgraph.graph.resources.search import SearchIndex
+from integrationsgraph.graph.store.embedded import Store
 
 router = APIRouter(tags=["Suche"])
-templates = Jinja2Templates(directory=FilePath(__file__).resolve().parents[1] / "templates")
+templates = Jinja2Templates(directory=TEMPLATES)
 MAX_AGE = 60.0
 """Seconds after which the index is rebuilt even without a write through this process (SPARQL updates)."""
 _lock = threading.Lock()

@@ -12,12 +12,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
-from api.deps import ContextDep, TokenFirst, bearer, require_token, token_matches
-from api.errors import error_response
-from graph.sheets.errors import ImportFailed
-from graph.sheets.read import MAX_BYTES, Limits
-from graph.sheets.workbook import import_workbook
-from graph.versions import CURRENT, diff, version_graph, version_record
+from integrationsgraph.api.deps import ContextDep, TokenFirst, bearer, require_token, token_matches
+from integrationsgraph.api.errors import error_response
+from integrationsgraph.graph.datasets.versions import CURRENT, diff, version_graph, version_record
+from integrationsgraph.graph.sheets.errors import ImportFailed
+from integrationsgraph.graph.sheets.read import MAX_BYTES, Limits
+from integrationsgraph.graph.sheets.workbook import import_workbook
 
 router = APIRouter(tags=["Arbeitsmappen und Versionen"], route_class=TokenFirst)  # the token before the body
 DatasetName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64, description="z. B. `musterstadt`")]
@@ -113,7 +113,7 @@ async def version_diff(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     fmt: Annotated[str, Query(alias="format", pattern="^(json|text)$", description="json oder text")] = "json",
 ) -> JSONResponse | PlainTextResponse:
-    # The reader's right is the write token, as on /sparql and /store; the filter is graph.privacy's.
+    # The reader's right is the write token, as on /sparql and /store; the filter is graph.store.privacy's.
     private = token_matches(ctx.settings, credentials.credentials if credentials is not None else None)
     privacy = ctx.writer.privacy
     result = await run_in_threadpool(

@@ -21,10 +21,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
-from api.deps import AppContext
-from api.errors import error_response
-from api.routes import graph_store
-from api.routes.sparql_http import (
+from integrationsgraph import __version__
+from integrationsgraph.api.deps import AppContext
+from integrationsgraph.api.errors import error_response
+from integrationsgraph.api.routes import graph_store
+from integrationsgraph.api.routes.sparql_http import (
     CORS,
     FORM,
     ProtocolError,
@@ -36,15 +37,15 @@ from api.routes.sparql_http import (
     require_token,
     utf8,
 )
-from graph import __version__
-from graph.errors import Forbidden, InvalidQuery, NotFound
-from graph.service_description import description
-from graph.sparql import GRAPH_TYPES, NotAcceptable, QueryService, choose, parse_accept
-from graph.sparql_examples import example, examples
-from graph.sparql_pool import QueryBusy, QueryTimeout, Sandbox, WorkerFailed
-from graph.update import UpdateTimeout, apply_update
+from integrationsgraph.graph.core.config import TEMPLATES
+from integrationsgraph.graph.core.errors import Forbidden, InvalidQuery, NotFound
+from integrationsgraph.graph.sparql.description import description
+from integrationsgraph.graph.sparql.examples import example, examples
+from integrationsgraph.graph.sparql.pool import QueryBusy, QueryTimeout, Sandbox, WorkerFailed
+from integrationsgraph.graph.sparql.service import GRAPH_TYPES, NotAcceptable, QueryService, choose, parse_accept
+from integrationsgraph.graph.sparql.update import UpdateTimeout, apply_update
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
+PAGES = Jinja2Templates(directory=TEMPLATES)
 STATIC = Path(__file__).resolve().parents[1] / "static" / "yasgui"
 STATIC_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css", "LICENSE": "text/plain"}
 
@@ -249,7 +250,7 @@ async def sparql_preflight() -> Response:
 def page(request: Request) -> HTMLResponse:
     ctx: AppContext = request.app.state.ctx
     tabs = [{"name": ex.name, "title": ex.description_de, "query": ex.text} for ex in examples()]
-    return TEMPLATES.TemplateResponse(
+    return PAGES.TemplateResponse(
         request,
         "sparql.html",
         {

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs
 
 from fastapi import HTTPException, Request
 
-from api.deps import AppContext, token_matches
+from integrationsgraph.api.deps import AppContext, token_matches
 
 CORS = {
     "Access-Control-Allow-Origin": "*",

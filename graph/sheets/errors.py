@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from graph.errors import IntegrationsgraphError
+from integrationsgraph.graph.core.errors import IntegrationsgraphError
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class ImportFailed(IntegrationsgraphError):
 
 
 def _order(e: CellError) -> tuple[int, int, int, str]:
-    from graph.sheets.columns import EXTRA, SHEETS
+    from integrationsgraph.graph.sheets.columns import EXTRA, SHEETS
 
     names = [s.name for s in SHEETS] + [EXTRA]
     return (names.index(e.sheet) + 1 if e.sheet in names else 0, e.row, len(e.column), e.column)

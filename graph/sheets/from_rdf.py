@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from graph.sheets.columns import (
+from integrationsgraph.graph.sheets.columns import (
     BY_NAME,
     PREFIXES,
     RDF_TYPE,
@@ -28,8 +28,8 @@ from graph.sheets.columns import (
     Sheet,
     target_sheets,
 )
-from graph.sheets.read import Row
-from graph.sheets.to_rdf import Item, cell_objects, interval_triples, lit
+from integrationsgraph.graph.sheets.read import Row
+from integrationsgraph.graph.sheets.to_rdf import Item, cell_objects, interval_triples, lit
 
 _PATH = re.compile(r"^([a-z]+)/([A-Za-z0-9][A-Za-z0-9._~-]*)$")
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")

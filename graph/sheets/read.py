@@ -26,9 +26,9 @@ from defusedxml.ElementTree import DefusedXMLParser
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
-from graph.config import Settings
-from graph.sheets.columns import EXTRA, EXTRA_HEADERS, SHEETS
-from graph.sheets.errors import CellError, ImportFailed, column_letter
+from integrationsgraph.graph.core.config import Settings
+from integrationsgraph.graph.sheets.columns import EXTRA, EXTRA_HEADERS, SHEETS
+from integrationsgraph.graph.sheets.errors import CellError, ImportFailed, column_letter
 
 if not openpyxl.xml.DEFUSEDXML:  # openpyxl parses with defusedxml when it is installed (no entities, no DTD fetch)
     raise ImportError("openpyxl findet defusedxml nicht: bitte `pip install defusedxml`.")

@@ -2,7 +2,7 @@
 
 German headers with a note on each, drop-down lists for controlled values and for references (the codes or
 names of the other sheets), an instructions sheet first and a hidden sheet "Listen" with the values. Text from
-the data never becomes a formula: a cell that would start one gets a single quote (:mod:`graph.cells`), which
+the data never becomes a formula: a cell that would start one gets a single quote (:mod:`graph.core.cells`), which
 the import takes off again.
 """
 
@@ -19,8 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from graph.cells import neutralise
-from graph.sheets.columns import (
+from integrationsgraph.graph.core.cells import neutralise
+from integrationsgraph.graph.sheets.columns import (
     EXAMPLE_MARK,
     EXTRA,
     EXTRA_HEADERS,
@@ -32,7 +32,7 @@ from graph.sheets.columns import (
     Sheet,
     target_sheets,
 )
-from graph.sheets.from_rdf import ExRow, Extracted
+from integrationsgraph.graph.sheets.from_rdf import ExRow, Extracted
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 EXAMPLE_FONT = Font(italic=True, color="808080")

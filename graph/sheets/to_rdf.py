@@ -16,8 +16,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from graph.cells import restore
-from graph.sheets.columns import (
+from integrationsgraph.graph.core.cells import restore
+from integrationsgraph.graph.sheets.columns import (
     ACTORS,
     EXAMPLE_MARK,
     EXTRA,
@@ -34,8 +34,17 @@ from graph.sheets.columns import (
     Sheet,
     target_sheets,
 )
-from graph.sheets.errors import CellError, ImportFailed
-from graph.sheets.read import RawBook, Row, Value, check_layout, to_date, to_decimal, to_integer, to_text
+from integrationsgraph.graph.sheets.errors import CellError, ImportFailed
+from integrationsgraph.graph.sheets.read import (
+    RawBook,
+    Row,
+    Value,
+    check_layout,
+    to_date,
+    to_decimal,
+    to_integer,
+    to_text,
+)
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+$")
@@ -129,7 +138,7 @@ class Builder:
 
     def _cell(self, item: Item, col: Column, raw: Value) -> None:
         if isinstance(raw, str):
-            raw = restore(raw)  # the export's quote before a text that a spreadsheet would run (graph.cells)
+            raw = restore(raw)  # the export's quote before a text that a spreadsheet would run (graph.core.cells)
         if raw is None:
             if col.required:
                 self.missing.append((item, col))
@@ -288,7 +297,7 @@ class Builder:
         """An empty required cell is an error, unless "Weitere Angaben" states that property for the row.
 
         References to actors are left to the shapes: they may point to a person, whose triples are private
-        (``graph.privacy``) and so neither exported nor in the workbook, yet present in the store.
+        (``graph.store.privacy``) and so neither exported nor in the workbook, yet present in the store.
         """
         stated = {(t.subject, t.predicate) for t in self.triples} | {(t.object, t.predicate) for t in self.triples}
         for item, col in self.missing:

@@ -16,20 +16,20 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.errors import ValidationFailed
-from graph.sheets.columns import BY_NAME, EXTRA, PREFIXES
-from graph.sheets.errors import CellError, ImportFailed
-from graph.sheets.from_rdf import extract
-from graph.sheets.read import DEFAULT_LIMITS, MAX_BYTES, Limits, read_workbook
-from graph.sheets.template import workbook_bytes
-from graph.sheets.to_rdf import Built, build
-from graph.store import Change, Store
-from graph.validate import Report, Result
-from graph.write import WritePath
+from integrationsgraph.graph.core.errors import ValidationFailed
+from integrationsgraph.graph.core.report import Report, Result
+from integrationsgraph.graph.sheets.columns import BY_NAME, EXTRA, PREFIXES
+from integrationsgraph.graph.sheets.errors import CellError, ImportFailed
+from integrationsgraph.graph.sheets.from_rdf import extract
+from integrationsgraph.graph.sheets.read import DEFAULT_LIMITS, MAX_BYTES, Limits, read_workbook
+from integrationsgraph.graph.sheets.template import workbook_bytes
+from integrationsgraph.graph.sheets.to_rdf import Built, build
+from integrationsgraph.graph.store.embedded import Change, Store
+from integrationsgraph.graph.write.path import WritePath
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PRIVATE_SUFFIX = "/privat"
-"""The companion graph of a dataset that holds its personal data (``graph.privacy``)."""
+"""The companion graph of a dataset that holds its personal data (``graph.store.privacy``)."""
 
 
 @dataclass
@@ -128,7 +128,7 @@ def export_workbook(store: Store, graph: str, dataset: str, base_iri: str, *, sk
 
 
 def graph_triples(store: Store, graph: str) -> list[ox.Triple]:
-    """The triples of a dataset graph together with those of its private companion (``graph.privacy``).
+    """The triples of a dataset graph together with those of its private companion (``graph.store.privacy``).
 
     The workbook is the whole dataset, personal data included (so a round trip loses nothing); the write
     path sorts private triples back into the companion graph.

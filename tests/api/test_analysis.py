@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from graph.config import graph_iri
-from graph.rdfio import parse_file
+from integrationsgraph.graph.core.config import graph_iri
+from integrationsgraph.graph.rdf.io import parse_file
 
 DATA = Path(__file__).parents[1] / "data" / "analysis"
 ID = "https://w3id.org/integrationsgraph/id/kleinstadt/"

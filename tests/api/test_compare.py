@@ -9,8 +9,8 @@ import pytest
 import rdflib
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from graph.config import ONTOLOGY_NS, ROOT, Settings
+from integrationsgraph.api.main import create_app
+from integrationsgraph.graph.core.config import ONTOLOGY_NS, ROOT, Settings
 
 KIO = rdflib.Namespace(ONTOLOGY_NS)
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.security import POLICY, docs_policy
+from integrationsgraph.api.security import POLICY, docs_policy
 
 SAMPLES = {
     "dataset": "musterstadt",

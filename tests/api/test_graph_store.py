@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from graph.config import ONTOLOGY_GRAPH
+from integrationsgraph.graph.core.config import ONTOLOGY_GRAPH
 
 TOKEN = "test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

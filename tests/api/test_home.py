@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from graph.config import Settings
+from integrationsgraph.api.main import create_app
+from integrationsgraph.graph.core.config import Settings
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,14 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.routes.linked_data import negotiate, page_url
-from graph.config import ROOT, graph_iri
-from graph.rdfio import parse_file
+from integrationsgraph.api.routes.linked_data import negotiate, page_url
+from integrationsgraph.graph.core.config import graph_iri
+from integrationsgraph.graph.rdf.io import parse_file
+from tests.paths import REPO
 
 RHEINE = "https://w3id.org/integrationsgraph/id/rheine/"
 FIELD = "/id/rheine/handlungsfeld/sprachfoerderung"
-ARTIFACTS = ROOT / "test-artifacts"
+ARTIFACTS = REPO / "test-artifacts"
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
@@ -188,7 +189,7 @@ def links_client(request: pytest.FixtureRequest, app_client: Callable[..., Any])
     """Data with ``javascript:`` addresses, put into the store directly (the shapes would refuse it)."""
     with app_client(request.param, "ld-links", datasets=[]) as c:
         store = c.app.state.ctx.store  # type: ignore[attr-defined]
-        triples = [q.triple for q in parse_file(ROOT / "tests" / "data" / "links" / "musterstadt-links.ttl")]
+        triples = [q.triple for q in parse_file(REPO / "tests" / "data" / "links" / "musterstadt-links.ttl")]
         store.apply(graph_iri("musterstadt-links"), add=triples)
         yield c
 

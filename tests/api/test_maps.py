@@ -14,11 +14,12 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from graph.config import ROOT, graph_iri
-from graph.rdfio import parse_file
+from integrationsgraph.graph.core.config import graph_iri
+from integrationsgraph.graph.rdf.io import parse_file
+from tests.paths import REPO
 
 DATA = Path(__file__).parents[1] / "data" / "analysis"
-ARTIFACTS = ROOT / "test-artifacts"
+ARTIFACTS = REPO / "test-artifacts"
 URL = re.compile(r"https?://[^\s\"'<>()\\]+")
 
 
@@ -272,7 +273,7 @@ def test_an_actor_with_a_javascript_iri_has_no_link_in_the_side_panel_data(links
 @pytest.fixture(scope="module")
 def links_server(tmp_path_factory: pytest.TempPathFactory, start_serve: Callable[..., Any]) -> Iterator[str]:
     """A real server on a store that already holds the ``javascript:`` data (written past the write path)."""
-    from graph.store import EmbeddedStore
+    from integrationsgraph.graph.store.embedded import EmbeddedStore
 
     folder = tmp_path_factory.mktemp("links-server")
     store = EmbeddedStore(folder / "store")

@@ -23,11 +23,11 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
-from graph.config import ROOT, SYSTEM_GRAPH, graph_iri
-from graph.privacy import private_graph, readable_triples
-from graph.store import Change, Store
-from graph.versions import version_graph
-from graph.write import WritePath
+from integrationsgraph.graph.core.config import ROOT, SYSTEM_GRAPH, graph_iri
+from integrationsgraph.graph.datasets.versions import version_graph
+from integrationsgraph.graph.store.embedded import Change, Store
+from integrationsgraph.graph.store.privacy import private_graph, readable_triples
+from integrationsgraph.graph.write.path import WritePath
 
 TOKEN = "test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -17,18 +17,19 @@ import rdflib
 from fastapi.testclient import TestClient
 from rdflib.namespace import SH
 
-from api.main import create_app
-from graph.catalog import codelist_triples
-from graph.config import ROOT, Settings, graph_iri
-from graph.generate import municipality
-from graph.privacy import private_graph
-from graph.rdfio import rdflib_graph
-from graph.store import Store
+from integrationsgraph.api.main import create_app
+from integrationsgraph.graph.core.config import Settings, graph_iri
+from integrationsgraph.graph.datasets.generate import municipality
+from integrationsgraph.graph.publish.catalog import codelist_triples
+from integrationsgraph.graph.rdf.io import rdflib_graph
+from integrationsgraph.graph.store.embedded import Store
+from integrationsgraph.graph.store.privacy import private_graph
+from tests.paths import REPO
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
-SHARED = ROOT.parent / "shared" / "external"
+SHARED = REPO.parent / "shared" / "external"
 ERIKA = "https://w3id.org/integrationsgraph/id/musterstadt/person/integrationsbeauftragte"
 NEEDLES = ["Erika Mustermann", "erika.mustermann@musterstadt.example", ERIKA]
 

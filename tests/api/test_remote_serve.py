@@ -59,8 +59,8 @@ def test_a_server_that_goes_away_is_a_502_in_german(
 ) -> None:
     from fastapi.testclient import TestClient
 
-    from api.main import create_app
-    from graph.config import Settings
+    from integrationsgraph.api.main import create_app
+    from integrationsgraph.graph.core.config import Settings
 
     with start_oxigraph(tmp_path / "db", tmp_path) as server:
         settings = Settings(
@@ -96,8 +96,8 @@ def test_a_query_past_the_limit_is_a_503_and_the_next_query_is_answered(
 ) -> None:
     from fastapi.testclient import TestClient
 
-    from api.main import create_app
-    from graph.config import Settings
+    from integrationsgraph.api.main import create_app
+    from integrationsgraph.graph.core.config import Settings
 
     # The server's own limit, so it stops working on what we gave up on.
     with start_oxigraph(tmp_path / "db", tmp_path, "--timeout-s", "3") as server:

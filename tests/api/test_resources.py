@@ -16,9 +16,9 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from api.routes.resources import MAX_BODY
-from graph.config import Settings, graph_iri
+from integrationsgraph.api.main import create_app
+from integrationsgraph.api.routes.resources import MAX_BODY
+from integrationsgraph.graph.core.config import Settings, graph_iri
 
 TOKEN = "test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -18,11 +18,11 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib.compare import isomorphic
 
-from api.main import create_app
-from graph.config import Settings, graph_iri
-from graph.rdfio import parse_file, rdflib_graph
-from graph.remote import RemoteStore
-from graph.store import EmbeddedStore
+from integrationsgraph.api.main import create_app
+from integrationsgraph.graph.core.config import Settings, graph_iri
+from integrationsgraph.graph.rdf.io import parse_file, rdflib_graph
+from integrationsgraph.graph.store.embedded import EmbeddedStore
+from integrationsgraph.graph.store.remote import RemoteStore
 
 ANALYSIS = Path(__file__).parents[1] / "data" / "analysis" / "kleinstadt.ttl"
 ERIKA = "https://w3id.org/integrationsgraph/id/musterstadt/person/integrationsbeauftragte"

@@ -17,8 +17,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
-from api.main import create_app
-from graph.config import Settings
+from integrationsgraph.api.main import create_app
+from integrationsgraph.graph.core.config import Settings
 
 TOKEN = "test-token"
 STORE = Path(__import__("tempfile").mkdtemp(prefix="schemathesis-")) / "store"

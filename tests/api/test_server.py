@@ -10,9 +10,10 @@ from pathlib import Path
 
 import httpx
 
-from graph.config import ROOT, SHAPES_GRAPH, Settings
-from graph.load import load_system_graphs
-from graph.store import EmbeddedStore
+from integrationsgraph.graph.core.config import SHAPES_GRAPH, Settings
+from integrationsgraph.graph.store.embedded import EmbeddedStore
+from integrationsgraph.graph.write.load import load_system_graphs
+from tests.paths import REPO
 
 
 def test_server_serves_landing_page_with_both_datasets(live_server: str) -> None:
@@ -39,8 +40,8 @@ def test_landing_page_in_a_real_browser(live_server: str, browser: object, tmp_p
     assert page.locator("h1").inner_text() == "Kommunale Integrationskonzepte als Wissensgraph"
     assert page.locator('tr[data-dataset="rheine"]').count() == 1
     assert page.locator('tr[data-dataset="musterstadt"]').count() == 1
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    page.screenshot(path=str(ROOT / "test-artifacts" / "landing.png"))
+    (REPO / "test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path=str(REPO / "test-artifacts" / "landing.png"))
     page.close()
     assert errors == []
 
@@ -56,7 +57,7 @@ def test_serve_does_not_start_without_shapes_and_keeps_the_stored_ones(tmp_path:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    cmd = [sys.executable, "-m", "graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [sys.executable, "-m", "integrationsgraph", "serve", "--host", "127.0.0.1", "--port", str(port)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         out, _ = proc.communicate(timeout=60)
@@ -75,7 +76,7 @@ def test_serve_does_not_start_without_shapes_and_keeps_the_stored_ones(tmp_path:
 
 
 def test_sparql_csv_stays_the_w3c_format_for_programs(live_server: str) -> None:
-    """/sparql answers as SPARQL 1.1 defines it, values untouched (graph/cells.py: spreadsheet outputs only)."""
+    """/sparql answers as SPARQL 1.1 defines it, values untouched (graph/core/cells.py: spreadsheet outputs only)."""
     query = 'SELECT ?t ?n WHERE { VALUES (?t ?n) { ("=1+1" -5) } }'
     response = httpx.get(live_server + "/sparql", params={"query": query}, headers={"Accept": "text/csv"})
     assert response.status_code == 200

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
-from graph.config import ROOT
+from tests.paths import REPO
 
 
 def test_yasgui_runs_a_query_offline(live_server: str, browser: Any) -> None:
@@ -38,8 +38,8 @@ def test_yasgui_runs_a_query_offline(live_server: str, browser: Any) -> None:
     rows = page.locator(".yasr table tbody tr")
     assert rows.count() > 3
     assert "Kommunales Integrationszentrum" in page.locator(".yasr").inner_text()
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    page.screenshot(path=str(ROOT / "test-artifacts" / "sparql-yasgui.png"), full_page=True)
+    (REPO / "test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path=str(REPO / "test-artifacts" / "sparql-yasgui.png"), full_page=True)
     violations = page.evaluate("() => window.__csp || []")
     page.close()
     assert errors == [] and violations == []

@@ -14,7 +14,7 @@ import httpx
 import pytest
 import rdflib
 
-from graph.config import ROOT
+from integrationsgraph.graph.core.config import ROOT
 
 KIO = rdflib.Namespace("https://w3id.org/integrationsgraph/ontology#")
 SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
@@ -206,7 +206,7 @@ def test_wer_sitzt_in_welchem_gremium(live_server: str, turtle: rdflib.Graph) ->
         for ms in turtle.subjects(ORG.organization, None)
         if turtle.value(ms, ORG.organization) in bodies
     }
-    # The public endpoint does not show private persons (graph.privacy): their memberships are private too.
+    # The public endpoint does not show private persons (graph.store.privacy): their memberships are private too.
     expected = {(g, str(m)) for g, m in members if m not in private}
     assert private and len(expected) < len(members)
     assert {(r["gremium"], r["mitglied"]) for r in rows} == expected

@@ -15,8 +15,8 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from graph.config import ONTOLOGY_GRAPH, Settings
+from integrationsgraph.api.main import create_app
+from integrationsgraph.graph.core.config import ONTOLOGY_GRAPH, Settings
 
 TOKEN = "test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -2,7 +2,7 @@
 
 Two ``integrationsgraph serve`` processes share one ``oxigraph serve``; threads write through both at the same
 time. Each process holds only its own lock, so what keeps the writes apart is the store's revision
-(``graph.write.WritePath.transact``). And ``serve --workers 2`` itself.
+(``graph.write.path.WritePath.transact``). And ``serve --workers 2`` itself.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ def test_the_same_etag_at_two_processes_lets_one_win(cluster: Cluster) -> None:
     """Four writers (two per process) send the same If-Match at once, ten times: exactly one wins each round.
 
     Oxigraph's updates are not serialisable, so a revision guard alone let two win (seen once in CI); the write
-    lease (graph/remote_lock.py) is what keeps them apart."""
+    lease (graph/store/lease.py) is what keeps them apart."""
     field = created(post(cluster.apis[0], "felder", {"label": {"de": "Etagfeld"}, "code": "TEST-W-ETAG"}))
     url = f"{API}/felder/{field['slug']}"
     for round_ in range(10):
@@ -239,7 +239,7 @@ def test_serve_with_workers_on_the_embedded_store_is_refused(tmp_path: Path) -> 
 
     env = {"INTEGRATIONSGRAPH_STORE": str(tmp_path / "store"), "PATH": "/usr/bin:/bin"}
     done = subprocess.run(
-        [sys.executable, "-m", "graph.cli", "serve", "--workers", "2", "--port", "1"],
+        [sys.executable, "-m", "integrationsgraph", "serve", "--workers", "2", "--port", "1"],
         env=env,
         capture_output=True,
         text=True,

@@ -21,11 +21,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-from graph.config import graph_iri
-from graph.errors import ValidationFailed
-from graph.rdfio import parse_file
-from graph.store import Change, Store
-from graph.write import WritePath
+from integrationsgraph.graph.core.config import graph_iri
+from integrationsgraph.graph.core.errors import ValidationFailed
+from integrationsgraph.graph.rdf.io import parse_file
+from integrationsgraph.graph.store.embedded import Change, Store
+from integrationsgraph.graph.write.path import WritePath
 
 ROOT = Path(__file__).resolve().parents[2]
 SHAPES_DIR = ROOT / "shapes"
@@ -72,7 +72,7 @@ def ontology_graph(full_ontology: rdflib.Graph) -> rdflib.Graph:
     """The ontology's class hierarchy (its ``rdfs:subClassOf`` triples), passed to pyshacl as ``ont_graph``.
 
     That is all the shapes need from the ontology (``sh:class`` and ``sh:targetClass`` follow
-    ``rdfs:subClassOf``) and what ``graph/validate.py`` mixes in. The whole ontology as ``ont_graph`` costs
+    ``rdfs:subClassOf``) and what ``graph/shacl/validate.py`` mixes in. The whole ontology as ``ont_graph`` costs
     over a minute per call: pyshacl deep-copies every ``owl:NamedIndividual`` recursively, and the
     controlled values link to their schemes and back (``skos:inScheme`` / ``skos:hasTopConcept``).
     ``test_the_ontology_itself_trips_no_shape`` checks that the rest of the ontology cannot change a verdict.

@@ -1,0 +1,3 @@
+"""Datasets as wholes: what the store holds, versions and their diff, municipalities compared, fictional towns
+generated.
+"""

@@ -1,0 +1,1 @@
+"""Networks of actors and fields read from the store, their metrics, and the interactive maps."""
