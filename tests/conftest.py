@@ -1,6 +1,10 @@
 """Shared fixtures: real ontology and shapes, a store per test, a real server, a real browser.
 
 Settings are built per test and passed in; nothing changes ``os.environ`` at import time.
+
+Tests stand alone: nothing outside the checkout is read, and nothing inside it is written. Generated test data
+(the workbooks) goes to a temporary folder, screenshots to :func:`artifacts`, Hypothesis's cache to a temporary one;
+the session fails when ``git status`` shows a file the run wrote (:mod:`tests.checkout_guard`).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -24,12 +29,75 @@ from integrationsgraph.graph.shacl.validate import Shapes
 from integrationsgraph.graph.store.embedded import EmbeddedStore, Store
 from integrationsgraph.graph.store.remote import RemoteStore
 from integrationsgraph.graph.write.path import WritePath
+from tests import checkout_guard
 from tests.paths import REPO
 
 DATA = Path(__file__).parent / "data"
 WRITE_TOKEN = "test-token"
-ARTIFACTS = REPO / "test-artifacts"
-"""Screenshots and other artefacts tests keep (ignored by git, kept by CI's workspace)."""
+ARTIFACTS_ENV = "INTEGRATIONSGRAPH_TEST_ARTIFACTS"
+"""A folder outside the checkout for screenshots and the like; unset: a new temporary folder per run."""
+
+_ARTIFACTS = pytest.StashKey[Path]()
+_HYPOTHESIS = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis keeps a cache and its examples in ``./.hypothesis`` (here: the checkout), some of it while the
+    tests are collected: give it a temporary folder, removed at the end (``HYPOTHESIS_STORAGE_DIRECTORY`` wins)."""
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        return
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    folder = Path(tempfile.mkdtemp(prefix="integrationsgraph-hypothesis-"))
+    config.stash[_HYPOTHESIS] = folder
+    set_hypothesis_home_dir(folder)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_HYPOTHESIS, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    checkout_guard.session_start(session, REPO)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    checkout_guard.session_finish(session, REPO)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    folder = config.stash.get(_ARTIFACTS, None)
+    if folder is not None and folder.is_dir() and any(folder.iterdir()):
+        terminalreporter.write_line(f"Screenshots and other test artefacts: {folder}  (set {ARTIFACTS_ENV} to choose)")
+    checkout_guard.summary(terminalreporter, config)
+
+
+@pytest.fixture(scope="session")
+def artifacts(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where tests keep screenshots: ``$INTEGRATIONSGRAPH_TEST_ARTIFACTS``, else a temporary folder of this run.
+
+    The folder is named at the end of the session. It must be outside the checkout.
+    """
+    chosen = os.environ.get(ARTIFACTS_ENV)
+    folder = Path(chosen).expanduser().resolve() if chosen else tmp_path_factory.getbasetemp() / "artifacts"
+    if folder.is_relative_to(REPO.resolve()):
+        pytest.fail(f"{ARTIFACTS_ENV}={chosen}: choose a folder outside the checkout")
+    folder.mkdir(parents=True, exist_ok=True)
+    request.config.stash[_ARTIFACTS] = folder
+    return folder
+
+
+@pytest.fixture(scope="session")
+def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test workbooks (``gut.xlsx`` and one bad file per problem, ``tests/data/sheets/make_bad.py``),
+    made once per session in a temporary folder."""
+    from tests.data.sheets.make_bad import make
+
+    folder = tmp_path_factory.mktemp("sheets")
+    make(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

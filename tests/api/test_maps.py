@@ -16,10 +16,8 @@ from fastapi.testclient import TestClient
 
 from integrationsgraph.graph.core.config import graph_iri
 from integrationsgraph.graph.rdf.io import parse_file
-from tests.paths import REPO
 
 DATA = Path(__file__).parents[1] / "data" / "analysis"
-ARTIFACTS = REPO / "test-artifacts"
 URL = re.compile(r"https?://[^\s\"'<>()\\]+")
 
 
@@ -136,7 +134,7 @@ CSP_LISTENER = """document.addEventListener('securitypolicyviolation', (e) => {
 """Records what the Content-Security-Policy blocked (Playwright's init scripts run whatever the policy)."""
 
 
-def open_map(browser: Any, url: str, shot: str) -> tuple[Any, dict[str, Any]]:
+def open_map(browser: Any, url: str, shot: Path) -> tuple[Any, dict[str, Any]]:
     """Open a served map with every request recorded (and any to another host blocked), and with what the
     Content-Security-Policy blocked (``violations``) and the policy itself (``csp``)."""
     page = browser.new_page(viewport={"width": 1300, "height": 900})
@@ -165,15 +163,36 @@ def open_map(browser: Any, url: str, shot: str) -> tuple[Any, dict[str, Any]]:
     )
     seen["nodes"] = page.evaluate("window.integrationsgraphMap.data.nodes.length")
     seen["violations"] = page.evaluate("() => window.__csp || []")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+    page.screenshot(path=str(shot), full_page=True)
     return page, seen
 
 
-def test_actor_map_in_chromium(live_server: str, browser: Any) -> None:
+def click_node(page: Any, node: int) -> None:
+    """Click one node as a user would: bring the map into view, centre the node (so that it is neither off
+    screen, below the fold nor under another node or the panel), check that the map itself finds that node
+    under that point, then press the mouse there."""
+    page.locator("#map canvas").scroll_into_view_if_needed()
+    point = page.evaluate(
+        """(id) => { const n = window.integrationsgraphMap.network;
+                     n.focus(id, {scale: 1.5, animation: false}); n.redraw();
+                     const p = n.canvasToDOM(n.getPositions([id])[id]);
+                     const c = document.querySelector('#map canvas'), r = c.getBoundingClientRect();
+                     const x = p.x + r.left, y = p.y + r.top;
+                     return {x: x, y: y, hit: n.getNodeAt({x: p.x, y: p.y}),
+                             top: document.elementFromPoint(x, y) === c}; }""",
+        node,
+    )
+    assert point["hit"] == node and point["top"], point
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_selector("#map-panel h2", timeout=10_000)
+
+
+def test_actor_map_in_chromium(live_server: str, browser: Any, artifacts: Path) -> None:
     expected = httpx.get(f"{live_server}/api/analysis?dataset=musterstadt", timeout=60).json()["anzahl"]["akteure"]
     assert expected > 10
-    page, seen = open_map(browser, f"{live_server}/maps/actors?dataset=musterstadt", "maps-actors-musterstadt.png")
+    page, seen = open_map(
+        browser, f"{live_server}/maps/actors?dataset=musterstadt", artifacts / "maps-actors-musterstadt.png"
+    )
     try:
         assert seen["nodes"] == expected
         assert seen["painted"] > 5000
@@ -187,13 +206,7 @@ def test_actor_map_in_chromium(live_server: str, browser: Any) -> None:
         assert page.text_content("#map-count").startswith(f"Angezeigt: 5 von {expected} Akteuren")
         page.click("#map-reset")
         # clicking the most central actor opens its side panel with a link to its page
-        point = page.evaluate(
-            """() => { const n = window.integrationsgraphMap.network;
-                       const p = n.canvasToDOM(n.getPositions([0])[0]);
-                       const r = document.querySelector('#map canvas').getBoundingClientRect();
-                       return {x: p.x + r.left, y: p.y + r.top}; }"""
-        )
-        page.mouse.click(point["x"], point["y"])
+        click_node(page, 0)
         link = page.locator("#map-panel a", has_text="Seite der Ressource öffnen")
         href = link.get_attribute("href")
         assert href is not None and href.startswith("/id/musterstadt/")
@@ -204,7 +217,7 @@ def test_actor_map_in_chromium(live_server: str, browser: Any) -> None:
         page.fill("#map-search", name[:8])
         page.press("#map-search", "Enter")
         assert "Treffer" in (page.text_content("#map-search-status") or "")
-        page.screenshot(path=str(ARTIFACTS / "maps-actors-musterstadt-panel.png"), full_page=True)
+        page.screenshot(path=str(artifacts / "maps-actors-musterstadt-panel.png"), full_page=True)
     finally:
         page.close()
 
@@ -216,9 +229,11 @@ def test_actor_map_in_chromium(live_server: str, browser: Any) -> None:
         ("/maps/chain/HF1?dataset=musterstadt", "maps-chain-musterstadt.png"),
     ],
 )
-def test_field_and_chain_maps_in_chromium(live_server: str, browser: Any, path: str, shot: str) -> None:
+def test_field_and_chain_maps_in_chromium(
+    live_server: str, browser: Any, artifacts: Path, path: str, shot: str
+) -> None:
     expected = len(map_data(httpx.get(f"{live_server}{path}", timeout=60).text)["nodes"])
-    page, seen = open_map(browser, f"{live_server}{path}", shot)
+    page, seen = open_map(browser, f"{live_server}{path}", artifacts / shot)
     page.close()
     assert seen["nodes"] == expected > 1
     assert seen["painted"] > 2000 and seen["problems"] == [] and seen["violations"] == []
@@ -284,9 +299,11 @@ def links_server(tmp_path_factory: pytest.TempPathFactory, start_serve: Callable
         yield served.base
 
 
-def test_javascript_addresses_cannot_be_clicked_in_chromium(links_server: str, browser: Any) -> None:
+def test_javascript_addresses_cannot_be_clicked_in_chromium(links_server: str, browser: Any, artifacts: Path) -> None:
     """The side panel of the actor led by nobody safe, and the actor's page: no javascript: link, no dialog."""
-    page, seen = open_map(browser, f"{links_server}/maps/actors?dataset=musterstadt-links", "maps-links.png")
+    page, seen = open_map(
+        browser, f"{links_server}/maps/actors?dataset=musterstadt-links", artifacts / "maps-links.png"
+    )
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
@@ -295,13 +312,7 @@ def test_javascript_addresses_cannot_be_clicked_in_chromium(links_server: str, b
             """() => { const d = window.integrationsgraphMap.data.details;
                        return Object.keys(d).find((k) => d[k].label.startsWith('Skript')); }"""
         )
-        point = page.evaluate(
-            f"""() => {{ const n = window.integrationsgraphMap.network;
-                       const p = n.canvasToDOM(n.getPositions([{int(index)}])[{int(index)}]);
-                       const r = document.querySelector('#map canvas').getBoundingClientRect();
-                       return {{x: p.x + r.left, y: p.y + r.top}}; }}"""
-        )
-        page.mouse.click(point["x"], point["y"])
+        click_node(page, int(index))
         assert page.text_content("#map-panel h2") == "Skriptverein Musterstadt (fiktiv)"
         assert page.locator("#map-panel a", has_text="Seite der Ressource öffnen").count() == 0
         page.goto(f"{links_server}/id/musterstadt-links/akteur/vhs")

@@ -1,7 +1,8 @@
-"""Write the test workbooks of this folder: ``gut.xlsx`` (small, valid, fictional) and one bad file per problem.
+"""The test workbooks, made from code: ``gut.xlsx`` (small, valid, fictional) and one bad file per problem.
 
-Run once (``.venv/bin/python tests/data/sheets/make_bad.py``); the tests call :func:`make` when a file is missing.
-``zu-gross.xlsx`` (10 MB) is not checked in (see ``.gitignore``): it is made on demand.
+Nothing is checked in: the session fixture ``workbooks`` (``tests/conftest.py``) calls :func:`make` once per test
+run into a temporary folder, and :func:`good_bytes` gives ``gut.xlsx`` in memory. To look at the files:
+``.venv/bin/python tests/data/sheets/make_bad.py /tmp/mappen``.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ import os
 import sys
 import zipfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[2]))
-
-from graph.sheets.workbook import template_bytes  # noqa: E402
+from integrationsgraph.graph.sheets.workbook import template_bytes
 
 GOOD: dict[str, list[dict[str, object]]] = {
     "Konzept": [
@@ -79,6 +78,14 @@ def good() -> Workbook:
     return wb
 
 
+@cache
+def good_bytes() -> bytes:
+    """``gut.xlsx`` as bytes, made once per process (the same bytes for every test that uploads it)."""
+    buffer = io.BytesIO()
+    good().save(buffer)
+    return buffer.getvalue()
+
+
 def cell(wb: Workbook, sheet: str, row: int, header: str, value: object) -> None:
     ws = wb[sheet]
     ws.cell(row, [c.value for c in ws[1]].index(header) + 1, value)  # type: ignore[arg-type]
@@ -134,28 +141,29 @@ BIG = "zu-gross.xlsx"
 NOT_A_WORKBOOK = "keine-arbeitsmappe.xlsx"
 
 
-def make(folder: Path = HERE) -> None:
-    """Write every file of this folder (the 10 MB one only when missing: it takes a moment)."""
-    good().save(folder / "gut.xlsx")
+def make(folder: Path) -> None:
+    """Write every test workbook into ``folder`` (a temporary one: never the checkout)."""
+    (folder / "gut.xlsx").write_bytes(good_bytes())
     for name, change in BAD.items():
         wb = good()
         change(wb)
         wb.save(folder / name)
     (folder / NOT_A_WORKBOOK).write_text("Subjekt;Eigenschaft;Wert\nDas ist Text, keine Arbeitsmappe.\n")
-    if not (folder / BIG).exists():
-        make_big(folder / BIG)
+    make_big(folder / BIG)
 
 
 def make_big(path: Path, size: int = 10 * 1024 * 1024) -> None:
     """A valid workbook of ``size`` bytes: gut.xlsx plus an incompressible picture-sized part."""
-    buffer = io.BytesIO()
-    good().save(buffer)
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(path, "w") as dst:
+    with zipfile.ZipFile(io.BytesIO(good_bytes())) as src, zipfile.ZipFile(path, "w") as dst:
         for item in src.infolist():
             dst.writestr(item, src.read(item.filename))
         dst.writestr(zipfile.ZipInfo("xl/media/image1.bin"), os.urandom(size), compress_type=zipfile.ZIP_STORED)
 
 
 if __name__ == "__main__":
-    make()
-    print(f"Arbeitsmappen in {HERE} geschrieben.")
+    if len(sys.argv) != 2:
+        sys.exit("Aufruf: make_bad.py ORDNER (ein Ordner außerhalb des Checkouts)")
+    target = Path(sys.argv[1])
+    target.mkdir(parents=True, exist_ok=True)
+    make(target)
+    print(f"Arbeitsmappen in {target} geschrieben.")

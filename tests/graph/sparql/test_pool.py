@@ -31,6 +31,17 @@ def job(query: str) -> dict[str, object]:
     }
 
 
+def wait_for_new_snapshot(pool: QueryPool, known: set[str], seconds: float = 30) -> str:
+    """The snapshot a worker took up after ``known`` were read (a worker marks it before its query runs)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if new := pool._open_snapshots() - known:
+            [path] = new
+            return path
+        time.sleep(0.01)
+    pytest.fail(f"no worker took up a new snapshot within {seconds:.0f} s")
+
+
 def test_a_running_querys_snapshot_is_not_collected(tmp_path: Path) -> None:
     path = tmp_path / "store"
     store = EmbeddedStore(path)
@@ -55,10 +66,10 @@ def test_a_running_querys_snapshot_is_not_collected(tmp_path: Path) -> None:
             store.native.flush()
 
         write("vorher")  # the long query starts on a snapshot newer than the one its worker read last
+        read_before = pool._open_snapshots()
         runner = threading.Thread(target=explode)
         runner.start()
-        time.sleep(0.5)
-        reading = pool.snapshots.current()
+        reading = Path(wait_for_new_snapshot(pool, read_before))  # the one the long query's worker reads
         write("nachher")  # the next query makes another snapshot and collects the ones no worker reads
         header, _body = pool.run(job("ASK { ?s ?p ?o }"), 30)
         assert header.get("ok"), header

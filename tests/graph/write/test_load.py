@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -53,6 +52,34 @@ def test_loading_into_a_filled_graph_validates_incrementally(writer: WritePath, 
     assert result.report.conforms
 
 
+HALT_MID_COMMIT = """
+import sys
+from integrationsgraph.cli.main import main
+from integrationsgraph.graph.store import embedded
+
+commit = embedded.EmbeddedStore._commit
+
+
+class Halting(list):
+    def __iter__(self):
+        for n, item in enumerate(list.__iter__(self)):
+            if n == len(self) // 2:
+                print("halfway", n, flush=True)
+                sys.stdin.readline()  # blocks inside the transaction until the test kills the process
+            yield item
+
+
+def halting_commit(self, changes):
+    return commit(self, [embedded.Change(c.graph, Halting(c.add), c.remove, c.replace) for c in changes])
+
+
+embedded.EmbeddedStore._commit = halting_commit
+sys.argv[0] = "integrationsgraph"
+main()
+"""
+"""``integrationsgraph`` whose commit stops halfway through the triples it adds (inside the transaction)."""
+
+
 @pytest.mark.slow
 def test_sigkill_during_a_large_load_leaves_the_last_committed_state(tmp_path: Path) -> None:
     store_path = tmp_path / "store"
@@ -67,15 +94,22 @@ def test_sigkill_during_a_large_load_leaves_the_last_committed_state(tmp_path: P
     committed = set(before.native)
     before.close()
 
-    proc = subprocess.Popen([*cli, "load", str(big), "--graph", "gross"], env=env)
-    time.sleep(2.5)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    # The CLI, stopped halfway through the commit: HALT_MID_COMMIT says so on stdout, and waits to be killed.
+    halting = [sys.executable, "-c", HALT_MID_COMMIT, "load", str(big), "--graph", "gross"]
+    with subprocess.Popen(halting, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None
+        try:
+            line = proc.stdout.readline()  # EOF (the process ended) gives ""
+            assert line.startswith("halfway"), f"the load ended before its commit (exit code {proc.wait(30)})"
+            assert int(line.split()[1]) == 150_000
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
 
     after = EmbeddedStore(store_path)
     try:
-        big_count = after.count(graph_iri("gross"))
-        assert big_count in (0, 300_000), "a load must land whole or not at all"
+        assert after.count(graph_iri("gross")) == 0, "a load killed before its commit must leave nothing"
         assert {q for q in after.native if q.graph_name.value != graph_iri("gross")} == committed
     finally:
         after.close()
