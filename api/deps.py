@@ -1,4 +1,5 @@
-"""Dependencies the routes declare: the application context, the store, the write path, the settings."""
+"""Dependencies the routes declare: the application context, the store, the settings, and the one write-token
+check (:func:`check_token`; :class:`TokenFirst` runs it before a route reads its body)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, Response
+from fastapi import Depends, Form, HTTPException, Path, Query, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -45,6 +46,21 @@ def get_settings(ctx: ContextDep) -> Settings:
 
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+DATASET_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+"""A dataset's name: lower-case letters, digits and ``-`` (it becomes part of graph IRIs and page paths)."""
+DATASET_MAX_LENGTH = 64
+_DATASET = "Datensatz, z. B. `musterstadt`"
+
+DatasetName = Annotated[str, Path(pattern=DATASET_PATTERN, max_length=DATASET_MAX_LENGTH, description=_DATASET)]
+"""A ``{dataset}`` in the path; every route that takes a dataset uses this type, its Query or its Form variant."""
+DatasetQuery = Annotated[
+    str | None,
+    Query(pattern=DATASET_PATTERN, max_length=DATASET_MAX_LENGTH, description=f"{_DATASET}; ohne: alle"),
+]
+"""``?dataset=`` (optional: without it, all datasets)."""
+DatasetForm = Annotated[str, Form(pattern=DATASET_PATTERN, max_length=DATASET_MAX_LENGTH, description=_DATASET)]
+"""A ``dataset`` field of a form (the workbook upload)."""
 
 
 bearer = HTTPBearer(auto_error=False, description="Das Schreib-Token (INTEGRATIONSGRAPH_WRITE_TOKEN).")
@@ -84,6 +100,18 @@ def bearer_token(authorization: str | None) -> str | None:
     return (value.strip() or None) if scheme.lower() == "bearer" else None
 
 
+def authorised(request: Request, settings: Settings) -> bool:
+    """Whether the request carries the configured write token (it may then read private data too)."""
+    return token_matches(settings, bearer_token(request.headers.get("authorization")))
+
+
+def check_request(request: Request) -> None:
+    """:func:`check_token` on the request's ``Authorization`` header, before anything reads its body: what
+    :class:`TokenFirst` routes run, and what ``/sparql`` (updates) and ``/store`` (writes) call themselves."""
+    ctx: AppContext = request.app.state.ctx
+    check_token(ctx.settings, bearer_token(request.headers.get("authorization")))
+
+
 class TokenFirst(APIRoute):
     """A route that declares :func:`require_token` checks it before anything reads the request body.
 
@@ -99,8 +127,7 @@ class TokenFirst(APIRoute):
             return handler
 
         async def token_first(request: Request) -> Response:
-            ctx: AppContext = request.app.state.ctx
-            check_token(ctx.settings, bearer_token(request.headers.get("authorization")))
+            check_request(request)
             return await handler(request)
 
         return token_first

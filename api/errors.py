@@ -1,4 +1,10 @@
-"""One JSON error shape for every error: ``{"status": 422, "error": "...", "errors": [...]}``."""
+"""One JSON error shape for every error: ``{"status": 422, "error": "...", "errors": [...]}``, and the one table
+that turns the package's exceptions into HTTP status codes.
+
+:data:`STATUS` names every subclass of :class:`IntegrationsgraphError` itself (``tests/api/test_errors.py``
+fails for a class that is missing); a class is looked up along its MRO, and anything not in the table is a
+500. Routes that add headers (``/sparql``: CORS, ``Retry-After``) take the status from here too.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +24,72 @@ from integrationsgraph.graph.core.errors import (
     ValidationFailed,
     WriteBusy,
 )
-from integrationsgraph.graph.store.embedded import StoreLocked
+from integrationsgraph.graph.datasets.versions import InvalidVersion
+from integrationsgraph.graph.publish.release import PublishError
+from integrationsgraph.graph.resources.as_json import InvalidValue, ResourceError
+from integrationsgraph.graph.resources.crud import Conflict, InvalidFilter, PreconditionFailed
+from integrationsgraph.graph.shacl.validate import ShapesMissing
+from integrationsgraph.graph.sheets.errors import ImportFailed
+from integrationsgraph.graph.sparql.guard import Refused, TooDeep
+from integrationsgraph.graph.sparql.pool import QueryBusy, QueryTimeout, SandboxUnavailable, WorkerFailed
+from integrationsgraph.graph.sparql.service import NotAcceptable
+from integrationsgraph.graph.sparql.update import UpdateTimeout
+from integrationsgraph.graph.store.embedded import StoreConflict, StoreLocked
+from integrationsgraph.graph.store.graph_store import GraphStoreError
+from integrationsgraph.graph.store.lease import LeaseBusy
+from integrationsgraph.graph.store.privacy import PersonalDataRefused
 from integrationsgraph.graph.store.remote import RemoteStoreError, RemoteTimeout
+
+DEFAULT_STATUS = 500
+"""The status of an exception that is not in :data:`STATUS` (nothing the client could change)."""
+
+STATUS: dict[type[Exception], int] = {
+    # the request names something that is not there, or asks for what is not allowed
+    NotFound: 404,
+    Forbidden: 403,
+    Refused: 403,  # SERVICE or LOAD in a query
+    NotAcceptable: 406,
+    # input that cannot be parsed or is refused before validation
+    InvalidQuery: 400,
+    TooDeep: 400,
+    ParseError: 400,
+    InvalidVersion: 400,
+    ResourceError: 400,
+    InvalidValue: 422,
+    InvalidFilter: 422,
+    Conflict: 409,
+    PreconditionFailed: 412,
+    # the shapes report Violations: the report is in "errors"
+    ValidationFailed: 422,
+    PersonalDataRefused: 422,
+    ImportFailed: 422,
+    # busy or too slow: try again
+    StoreLocked: 503,
+    WriteBusy: 503,  # other processes kept committing first or held the write lease
+    LeaseBusy: 503,
+    QueryBusy: 503,
+    QueryTimeout: 503,
+    UpdateTimeout: 503,
+    # the SPARQL server (INTEGRATIONSGRAPH_STORE_URL)
+    RemoteTimeout: 504,  # did not answer in time
+    RemoteStoreError: 502,  # is unreachable or answered with an error
+    # faults of the server, not of the request
+    StoreConflict: 500,  # the write path retries it and gives up with WriteBusy; it never reaches a client
+    GraphStoreError: 500,
+    ShapesMissing: 500,
+    PublishError: 500,
+    SandboxUnavailable: 500,
+    WorkerFailed: 500,
+}
+"""Exception class → HTTP status; every :class:`IntegrationsgraphError` of the package has its own entry."""
+
+
+def status_of(exc: BaseException) -> int:
+    """The HTTP status of ``exc``: its class's entry in :data:`STATUS`, else its nearest base's, else 500."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return DEFAULT_STATUS
 
 
 def error_body(status: int, error: str, errors: list[Any] | None = None) -> dict[str, Any]:
@@ -32,30 +102,30 @@ def error_response(
     return JSONResponse(error_body(status, error, errors), status_code=status, headers=headers)
 
 
-STATUS = {
-    NotFound: 404,
-    InvalidQuery: 400,
-    Forbidden: 403,
-    ParseError: 400,
-    ValidationFailed: 422,
-    StoreLocked: 503,
-    WriteBusy: 503,  # other processes kept committing first or held the write lease; try again
-    RemoteTimeout: 504,  # the SPARQL server (INTEGRATIONSGRAPH_STORE_URL) did not answer in time
-    RemoteStoreError: 502,  # … is unreachable or answered with an error
-}
+def details(exc: BaseException) -> list[Any]:
+    """The ``errors`` list of an exception: a report's results, a resource's field errors, else none."""
+    if isinstance(exc, ValidationFailed):
+        return list(exc.report.to_dict()["results"])
+    if isinstance(exc, ResourceError):
+        return list(exc.errors)
+    if isinstance(exc, ImportFailed):
+        return [e.to_dict() for e in exc.errors]
+    return []
+
+
+def exception_response(
+    exc: IntegrationsgraphError, *, error: str | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The one error shape for ``exc``, with its status from :data:`STATUS` (``error`` replaces the message)."""
+    return error_response(status_of(exc), str(exc) if error is None else error, details(exc), headers)
 
 
 def install(app: FastAPI) -> None:
     """Register the handlers that turn exceptions into the one error shape."""
 
-    @app.exception_handler(ValidationFailed)
-    async def _validation_failed(_request: Request, exc: ValidationFailed) -> JSONResponse:
-        return error_response(422, str(exc), [r for r in exc.report.to_dict()["results"]])
-
     @app.exception_handler(IntegrationsgraphError)
     async def _ours(_request: Request, exc: IntegrationsgraphError) -> JSONResponse:
-        status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
-        return error_response(status, str(exc))
+        return exception_response(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -43,7 +43,7 @@ def pyvis_default_page(nodes: list[str], edges: list[tuple[str, str]], folder: P
     for n in nodes:
         net.add_node(n, label=n.rsplit("/", 1)[-1])
     for a, b in edges:
-        net.edges.append({"from": a, "to": b})  # add_edge checks duplicates quadratically (PERFORMANCE.md)
+        net.edges.append({"from": a, "to": b})  # add_edge checks duplicates quadratically
     path = folder / f"pyvis-{len(nodes)}.html"
     path.write_text(net.generate_html().replace("</body>", HOOK + "</body>"), encoding="utf-8")
     return path

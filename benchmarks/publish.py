@@ -17,7 +17,7 @@ from pathlib import Path
 
 from integrationsgraph.graph.core.config import Settings
 from integrationsgraph.graph.datasets.generate import municipalities
-from integrationsgraph.graph.publish.release import PublishResult, publish
+from integrationsgraph.graph.publish.build import PublishResult, publish
 from integrationsgraph.graph.shacl.validate import Shapes
 from integrationsgraph.graph.store.embedded import EmbeddedStore
 from integrationsgraph.graph.store.privacy import Privacy

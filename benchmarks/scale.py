@@ -61,7 +61,7 @@ from integrationsgraph.graph.sparql.examples import examples
 from integrationsgraph.graph.store.embedded import EmbeddedStore
 from integrationsgraph.graph.write.load import validate_store
 
-KNOWN = {  # PERFORMANCE.md, for the cells --quick leaves out
+KNOWN = {  # measured in earlier runs, for the cells --quick leaves out
     "endpoint": "skipped (known: 308 ms for the ranking query at 100k, minutes for the mix at 1M; PERFORMANCE.md)",
     "full": "skipped (known: 93 s at 1M; PERFORMANCE.md)",
 }

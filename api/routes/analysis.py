@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.concurrency import run_in_threadpool
 
-from integrationsgraph.api.deps import StoreDep, TokenFirst, require_token
+from integrationsgraph.api.deps import DatasetQuery, StoreDep, TokenFirst, require_token
 from integrationsgraph.graph.core.config import dataset_name
 from integrationsgraph.graph.network.metrics import GAP_LABELS, Analysis, analyse_store, method_text, write_metrics
 from integrationsgraph.graph.network.read import metrics_graph, scope
@@ -21,10 +21,6 @@ from integrationsgraph.graph.store.embedded import Store
 
 router = APIRouter(prefix="/api/analysis", tags=["Netzwerkanalyse"], route_class=TokenFirst)
 
-DatasetQuery = Annotated[
-    str | None,
-    Query(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64, description="Datensatz, z. B. `musterstadt`; ohne: alle"),
-]
 SortKey = Literal["pagerank", "zwischenzentralitaet", "partizipation", "grad", "gewichteter_grad", "label"]
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 
-from integrationsgraph.api.deps import AppContext, ContextDep
+from integrationsgraph.api.deps import AppContext, ContextDep, DatasetName
 from integrationsgraph.api.models import Baum, Vollstaendigkeit
 from integrationsgraph.graph.core.config import graph_iri
 from integrationsgraph.graph.resources.chain import scorecard, tree
@@ -16,7 +16,6 @@ from integrationsgraph.graph.resources.kinds import KINDS
 
 router = APIRouter(tags=["Zielkette"])
 
-Dataset = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Slug = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200)]
 Lang = Annotated[str, Query(pattern="^(de|en)$", description="Sprache der Bezeichnungen")]
 FELD = KINDS["felder"]
@@ -33,7 +32,7 @@ def _tree(ctx: AppContext, dataset: str, slug: str, lang: str) -> dict[str, Any]
     summary="Zielkette eines Handlungsfelds: Leitziel → Handlungsziel → Maßnahme → Indikator",
     responses={404: {"description": "Unbekannter Datensatz oder unbekanntes Handlungsfeld"}},
 )
-async def field_tree(ctx: ContextDep, dataset: Dataset, slug: Slug, lang: Lang = "de") -> dict[str, Any]:
+async def field_tree(ctx: ContextDep, dataset: DatasetName, slug: Slug, lang: Lang = "de") -> dict[str, Any]:
     return await run_in_threadpool(_tree, ctx, dataset, slug, lang)
 
 
@@ -43,5 +42,5 @@ async def field_tree(ctx: ContextDep, dataset: Dataset, slug: Slug, lang: Lang =
     summary="Vollständigkeit eines Handlungsfelds und seiner Leitziele, jede Lücke verlinkt",
     responses={404: {"description": "Unbekannter Datensatz oder unbekanntes Handlungsfeld"}},
 )
-async def field_scorecard(ctx: ContextDep, dataset: Dataset, slug: Slug, lang: Lang = "de") -> dict[str, Any]:
+async def field_scorecard(ctx: ContextDep, dataset: DatasetName, slug: Slug, lang: Lang = "de") -> dict[str, Any]:
     return scorecard(await run_in_threadpool(_tree, ctx, dataset, slug, lang))

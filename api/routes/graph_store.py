@@ -15,18 +15,11 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from integrationsgraph.api.deps import AppContext
-from integrationsgraph.api.routes.sparql_http import (
-    CORS,
-    ProtocolError,
-    authorised,
-    media_type,
-    params,
-    read_body,
-    require_token,
-)
+from integrationsgraph.api.deps import AppContext, authorised, check_request
+from integrationsgraph.api.routes.sparql_http import CORS, ProtocolError, media_type, params, read_body
 from integrationsgraph.graph.core.config import GRAPH_BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH
-from integrationsgraph.graph.rdf.io import PREFIXES, parse_bytes, serialize_triples
+from integrationsgraph.graph.core.iris import PREFIXES
+from integrationsgraph.graph.rdf.io import parse_bytes, serialize_triples
 from integrationsgraph.graph.sparql.service import ALIASES, GRAPH_TYPES, choose, parse_accept, visible_graphs
 from integrationsgraph.graph.sparql.worker import RDF_FORMATS
 from integrationsgraph.graph.store.embedded import Change
@@ -58,7 +51,7 @@ def read(request: Request, graph: str | None, head: bool) -> Response:
     key = choose(parse_accept(request.headers.get("accept")), GRAPH_TYPES)
     if key is None:
         raise ProtocolError(406, f"Wir liefern {', '.join(GRAPH_TYPES.values())}.")
-    visible = visible_graphs(ctx.store, private=authorised(request, ctx))
+    visible = visible_graphs(ctx.store, private=authorised(request, ctx.settings))
     if graph is None:
         triples = list(dict.fromkeys(t for g in visible for t in ctx.store.triples(g)))
     elif graph in visible and graph in ctx.store.graphs():
@@ -112,7 +105,7 @@ async def store_head(request: Request) -> Response:
 @router.put("/store", summary="Graph ersetzen (mit Schreib-Token)")
 async def store_put(request: Request) -> Response:
     graph = writable(target(request))
-    require_token(request, request.app.state.ctx)
+    check_request(request)
     triples = await payload(request, graph)
     created = await write(request, Change(graph, add=triples, replace=True))
     return Response(status_code=201 if created else 204)
@@ -123,7 +116,7 @@ async def store_post(request: Request) -> Response:
     values = params(request.url.query)
     new = "graph" not in values and "default" not in values
     graph = f"{GRAPH_BASE}neu/{uuid.uuid4()}" if new else writable(target(request))
-    require_token(request, request.app.state.ctx)
+    check_request(request)
     triples = await payload(request, graph)
     created = await write(request, Change(graph, add=triples))
     headers = {"Location": str(request.url_for("store_get").include_query_params(graph=graph))} if new else None
@@ -134,7 +127,7 @@ async def store_post(request: Request) -> Response:
 async def store_delete(request: Request) -> Response:
     ctx: AppContext = request.app.state.ctx
     graph = writable(target(request))
-    require_token(request, ctx)
+    check_request(request)
     if graph not in await run_in_threadpool(ctx.store.graphs):
         raise ProtocolError(404, f"Kein Graph {graph}.")
     await run_in_threadpool(ctx.writer.write, Change(graph, replace=True))

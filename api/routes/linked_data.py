@@ -16,14 +16,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from integrationsgraph import __version__
-from integrationsgraph.api.deps import ContextDep
+from integrationsgraph.api.deps import ContextDep, DatasetName
 from integrationsgraph.api.errors import error_response
 from integrationsgraph.graph.core.config import TEMPLATES, Settings, dataset_name, graph_iri
+from integrationsgraph.graph.core.iris import KIO, PREFIXES, sparql_prefixes
 from integrationsgraph.graph.core.links import safe_href
 from integrationsgraph.graph.resources.as_json import value
 from integrationsgraph.graph.resources.chain import GAPS, scorecard, tree
 from integrationsgraph.graph.resources.describe import describe, exists
-from integrationsgraph.graph.resources.kinds import KIO, PREFIXES
 from integrationsgraph.graph.store.embedded import Store
 from integrationsgraph.graph.store.graphs import dataset_graphs
 
@@ -179,7 +179,7 @@ PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
 async def resource_page(
     request: Request,
     ctx: ContextDep,
-    dataset: Annotated[str, Path(max_length=64)],
+    dataset: DatasetName,
     rest: Annotated[str, Path(max_length=500)],
     lang: Lang = "de",
 ) -> Response:
@@ -221,19 +221,20 @@ async def resource_page(
     return response
 
 
-FIELDS_QUERY = """
-PREFIX kio: <https://w3id.org/integrationsgraph/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?f ?label ?code ?pos ?fiktiv WHERE {
+FIELDS_QUERY = (
+    sparql_prefixes("kio", "skos")
+    + """SELECT ?f ?label ?code ?pos ?fiktiv WHERE {
   ?f a kio:Handlungsfeld .
   OPTIONAL { ?f skos:prefLabel ?label } OPTIONAL { ?f skos:notation ?code }
   OPTIONAL { ?f kio:position ?pos } OPTIONAL { ?f kio:fiktiv ?fiktiv }
 }
 """
-GOALS_QUERY = """
-PREFIX kio: <https://w3id.org/integrationsgraph/ontology#>
-SELECT ?f (COUNT(DISTINCT ?lz) AS ?n) WHERE { ?lz a kio:Leitziel ; kio:imHandlungsfeld ?f } GROUP BY ?f
+)
+GOALS_QUERY = (
+    sparql_prefixes("kio")
+    + """SELECT ?f (COUNT(DISTINCT ?lz) AS ?n) WHERE { ?lz a kio:Leitziel ; kio:imHandlungsfeld ?f } GROUP BY ?f
 """
+)
 
 
 def _fields(store: Store, lang: str) -> list[dict[str, Any]]:

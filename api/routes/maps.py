@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from integrationsgraph import __version__
-from integrationsgraph.api.deps import SettingsDep, StoreDep
+from integrationsgraph.api.deps import DatasetQuery, SettingsDep, StoreDep
 from integrationsgraph.graph.core.config import TEMPLATES, dataset_name
 from integrationsgraph.graph.datasets.inventory import display_name
 from integrationsgraph.graph.network.maps import TABLE_COLUMNS, actor_map, actor_table, chain_map, field_map
@@ -28,10 +28,6 @@ router = APIRouter(prefix="/maps", tags=["Netzwerkkarten"])
 templates = Jinja2Templates(directory=TEMPLATES)
 ASSETS = "/maps/assets"
 
-DatasetQuery = Annotated[
-    str | None,
-    Query(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64, description="Datensatz, z. B. `musterstadt`; ohne: alle"),
-]
 FieldQuery = Annotated[str | None, Query(max_length=200, description="Handlungsfeld: Kürzel (HF1) oder Kurzname")]
 TypeQuery = Annotated[list[str] | None, Query(max_length=40, description="Akteurstypen, z. B. `netzwerk`")]
 TopQuery = Annotated[int | None, Query(ge=1, le=100_000, description="Nur die N Akteure mit dem höchsten PageRank")]

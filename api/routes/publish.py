@@ -25,7 +25,7 @@ from integrationsgraph.api.deps import ContextDep
 from integrationsgraph.api.errors import error_response
 from integrationsgraph.graph.core.config import ONTOLOGY_GRAPH, TEMPLATES, Settings
 from integrationsgraph.graph.core.errors import NotFound
-from integrationsgraph.graph.core.labels import PREFIXES
+from integrationsgraph.graph.core.iris import PREFIXES
 from integrationsgraph.graph.publish import live as publish_live
 from integrationsgraph.graph.publish.catalog import serialize_catalog
 from integrationsgraph.graph.publish.ontology_docs import document

@@ -14,8 +14,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from integrationsgraph.api.deps import ContextDep, TokenFirst, require_token
-from integrationsgraph.api.errors import error_response
+from integrationsgraph.api.deps import ContextDep, DatasetName, TokenFirst, require_token
+from integrationsgraph.api.errors import error_response, exception_response
 from integrationsgraph.api.models import MODELS, Deleted, KindModels
 from integrationsgraph.api.routes.search import invalidate_index
 from integrationsgraph.graph.resources import crud as resources
@@ -24,21 +24,20 @@ from integrationsgraph.graph.resources.kinds import KINDS, Kind, slugify
 
 router = APIRouter(tags=["Ressourcen"], route_class=TokenFirst)  # the token before the body
 
-MAX_BODY = 1_000_000
-"""Largest request body a write accepts (bytes); larger ones get 413."""
 JSONLD = "application/ld+json"
 T = TypeVar("T")
 
-Dataset = Annotated[
-    str, Path(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64, description="Datensatz, z. B. `musterstadt`")
-]
 Slug = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200, description="Kurzname")]
 IfMatch = Annotated[str | None, Header(max_length=200, description="ETag, den die Änderung voraussetzt")]
 
 
-def limit_body(content_length: Annotated[int | None, Header(ge=0, include_in_schema=False)] = None) -> None:
-    if content_length is not None and content_length > MAX_BODY:
-        raise HTTPException(413, f"Die Anfrage ist zu groß (höchstens {MAX_BODY} Bytes).")
+def limit_body(
+    ctx: ContextDep, content_length: Annotated[int | None, Header(ge=0, include_in_schema=False)] = None
+) -> None:
+    """413 for a write whose body is larger than ``resource_max_bytes``."""
+    limit = ctx.settings.resource_max_bytes
+    if content_length is not None and content_length > limit:
+        raise HTTPException(413, f"Die Anfrage ist zu groß (höchstens {limit} Bytes).")
 
 
 WRITE = [Depends(require_token), Depends(limit_body)]
@@ -68,7 +67,7 @@ async def _run(fn: Callable[..., T], *args: Any) -> T | JSONResponse:
     try:
         return await run_in_threadpool(fn, *args)
     except ResourceError as exc:
-        return error_response(exc.status, str(exc), exc.errors)
+        return exception_response(exc)
 
 
 def _register(kind: Kind, models: KindModels) -> None:
@@ -92,7 +91,7 @@ def _register(kind: Kind, models: KindModels) -> None:
     async def list_items(
         request: Request,
         ctx: ContextDep,
-        dataset: Dataset,
+        dataset: DatasetName,
         handlungsfeld: Annotated[str | None, Query(max_length=500, description="Handlungsfeld (IRI oder slug)")] = None,
         akteur: Annotated[str | None, Query(max_length=500, description="Akteur (IRI oder slug)")] = None,
         status: Annotated[str | None, Query(max_length=100, description="Status (z. B. `laufend`)")] = None,
@@ -117,7 +116,7 @@ def _register(kind: Kind, models: KindModels) -> None:
     async def get_item(
         request: Request,
         ctx: ContextDep,
-        dataset: Dataset,
+        dataset: DatasetName,
         slug: Slug,
         if_none_match: Annotated[str | None, Header(max_length=200)] = None,
     ) -> Response:
@@ -126,7 +125,7 @@ def _register(kind: Kind, models: KindModels) -> None:
             return Response(status_code=304, headers={"ETag": res.etag})
         return _body(request, _dump(models.output, res.json()), etag=res.etag)
 
-    async def create_item(request: Request, ctx: ContextDep, dataset: Dataset, body: BaseModel) -> Response:
+    async def create_item(request: Request, ctx: ContextDep, dataset: DatasetName, body: BaseModel) -> Response:
         data = body.model_dump(mode="python", exclude={"slug"})
         slug = getattr(body, "slug", None) or slugify(data["label"]["de"]) or slugify(data.get("code") or "")
         if not slug:
@@ -141,7 +140,7 @@ def _register(kind: Kind, models: KindModels) -> None:
         return response
 
     async def replace_item(
-        request: Request, ctx: ContextDep, dataset: Dataset, slug: Slug, body: BaseModel, if_match: IfMatch = None
+        request: Request, ctx: ContextDep, dataset: DatasetName, slug: Slug, body: BaseModel, if_match: IfMatch = None
     ) -> Response:
         data = body.model_dump(mode="python")
         args = (ctx.writer, ctx.settings.base_iri, dataset, kind, slug, data, if_match)
@@ -152,7 +151,7 @@ def _register(kind: Kind, models: KindModels) -> None:
         return _body(request, _dump(models.output, res.json()), etag=res.etag)
 
     async def patch_item(
-        request: Request, ctx: ContextDep, dataset: Dataset, slug: Slug, body: BaseModel, if_match: IfMatch = None
+        request: Request, ctx: ContextDep, dataset: DatasetName, slug: Slug, body: BaseModel, if_match: IfMatch = None
     ) -> Response:
         data = body.model_dump(mode="python", exclude_unset=True)
         args = (ctx.writer, ctx.settings.base_iri, dataset, kind, slug, data, if_match)
@@ -165,7 +164,7 @@ def _register(kind: Kind, models: KindModels) -> None:
     async def delete_item(
         request: Request,
         ctx: ContextDep,
-        dataset: Dataset,
+        dataset: DatasetName,
         slug: Slug,
         if_match: IfMatch = None,
         cascade: Annotated[bool, Query(description="Abhängige mitlöschen, Verweise entfernen")] = False,

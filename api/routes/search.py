@@ -13,10 +13,11 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from integrationsgraph import __version__
-from integrationsgraph.api.deps import StoreDep
+from integrationsgraph.api.deps import DatasetQuery, StoreDep
 from integrationsgraph.api.routes.linked_data import UI, page_url
 from integrationsgraph.graph.core.config import TEMPLATES
-from integrationsgraph.graph.resources.kinds import KINDS, KIO, ORG
+from integrationsgraph.graph.core.iris import KIO, ORG
+from integrationsgraph.graph.resources.kinds import KINDS
 from integrationsgraph.graph.resources.search import SearchIndex
 from integrationsgraph.graph.store.embedded import Store
 
@@ -92,7 +93,6 @@ def _search(
 
 
 Q = Annotated[str, Query(min_length=1, max_length=200, description="Suchwörter (alle müssen vorkommen)")]
-Datensatz = Annotated[str | None, Query(max_length=64, description="nur in diesem Datensatz")]
 Art = Annotated[str | None, Query(max_length=40, description="nur diese Art, z. B. `massnahmen`")]
 
 
@@ -101,7 +101,7 @@ async def search_json(
     request: Request,
     store: StoreDep,
     q: Q,
-    datensatz: Datensatz = None,
+    datensatz: DatasetQuery = None,
     art: Art = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> dict[str, Any]:
@@ -114,7 +114,7 @@ async def search_page(
     request: Request,
     store: StoreDep,
     q: Annotated[str, Query(max_length=200)] = "",
-    datensatz: Datensatz = None,
+    datensatz: DatasetQuery = None,
     lang: Annotated[str, Query(pattern="^(de|en)$")] = "de",
 ) -> HTMLResponse:
     treffer = await run_in_threadpool(_search, request, store, q, datensatz, None, 50) if q.strip() else []

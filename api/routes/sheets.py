@@ -7,20 +7,27 @@ import time
 from typing import Annotated, Any
 
 import anyio.from_thread
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
-from integrationsgraph.api.deps import ContextDep, TokenFirst, bearer, require_token, token_matches
+from integrationsgraph.api.deps import (
+    ContextDep,
+    DatasetForm,
+    DatasetName,
+    TokenFirst,
+    bearer,
+    require_token,
+    token_matches,
+)
 from integrationsgraph.api.errors import error_response
 from integrationsgraph.graph.datasets.versions import CURRENT, diff, version_graph, version_record
 from integrationsgraph.graph.sheets.errors import ImportFailed
-from integrationsgraph.graph.sheets.read import MAX_BYTES, Limits
+from integrationsgraph.graph.sheets.read import Limits
 from integrationsgraph.graph.sheets.workbook import import_workbook
 
 router = APIRouter(tags=["Arbeitsmappen und Versionen"], route_class=TokenFirst)  # the token before the body
-DatasetName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64, description="z. B. `musterstadt`")]
 VERSION = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,40}$"
 
 
@@ -48,13 +55,14 @@ async def import_sheet(
     request: Request,
     ctx: ContextDep,
     file: Annotated[UploadFile, File(description="Die Arbeitsmappe (.xlsx) nach der Vorlage")],
-    dataset: Annotated[str, Form(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)],
+    dataset: DatasetForm,
     version: Annotated[str | None, Form(pattern=VERSION)] = None,
 ) -> JSONResponse:
-    data = await file.read(MAX_BYTES + 1)
+    limit = ctx.settings.import_max_bytes
+    data = await file.read(limit + 1)
     name = file.filename or "Arbeitsmappe.xlsx"
-    if len(data) > MAX_BYTES:
-        return error_response(413, f"{name}: Die Datei ist zu groß (höchstens {MAX_BYTES // 1048576} MB).")
+    if len(data) > limit:
+        return error_response(413, f"{name}: Die Datei ist zu groß (höchstens {limit / 1048576:.3g} MB).")
     graph = version_graph(dataset, version or CURRENT)
     timeout = ctx.settings.import_timeout
     deadline = time.monotonic() + timeout
@@ -80,6 +88,7 @@ async def import_sheet(
             ctx.settings.base_iri,
             source=name,
             extra_triples=record,
+            max_bytes=limit,
             limits=Limits.of(ctx.settings),
             check=check,
         )

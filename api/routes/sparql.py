@@ -22,23 +22,20 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
 from integrationsgraph import __version__
-from integrationsgraph.api.deps import AppContext
-from integrationsgraph.api.errors import error_response
+from integrationsgraph.api.deps import AppContext, authorised, check_request
+from integrationsgraph.api.errors import error_response, exception_response, status_of
 from integrationsgraph.api.routes import graph_store
 from integrationsgraph.api.routes.sparql_http import (
     CORS,
-    FORM,
     ProtocolError,
-    authorised,
-    media_type,
+    ProtocolRequest,
     one,
     params,
-    read_body,
-    require_token,
-    utf8,
+    read_get,
+    read_post,
 )
 from integrationsgraph.graph.core.config import TEMPLATES
-from integrationsgraph.graph.core.errors import Forbidden, InvalidQuery, NotFound
+from integrationsgraph.graph.core.errors import Forbidden, IntegrationsgraphError, InvalidQuery, NotFound
 from integrationsgraph.graph.sparql.description import description
 from integrationsgraph.graph.sparql.examples import example, examples
 from integrationsgraph.graph.sparql.pool import QueryBusy, QueryTimeout, Sandbox, WorkerFailed
@@ -75,47 +72,42 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(service.close)
 
 
-QUERY_LIMIT_HINT = (
-    "Grenze für SPARQL-Texte: INTEGRATIONSGRAPH_QUERY_MAX_BYTES; größere Datenmengen bitte über /store (Graph Store "
-    "Protocol) senden."
-)
-SMALL_BODY = 64 * 1024
-"""Bodies up to this size are decoded on the event loop (a thread costs more than that)."""
-
 router = APIRouter(tags=["SPARQL"], lifespan=lifespan)
 router.include_router(graph_store.router)
 
 
-STATUS: list[tuple[type[Exception], int]] = [
-    (InvalidQuery, 400),
-    (Forbidden, 403),
-    (NotFound, 404),
-    (NotAcceptable, 406),
-    (QueryTimeout, 503),
-    (UpdateTimeout, 503),
-    (QueryBusy, 503),
-    (WorkerFailed, 500),
-]
-HANDLED: tuple[type[Exception], ...] = (ProtocolError, *(cls for cls, _ in STATUS))
-"""What this router answers itself; everything else (ValidationFailed: 422 with the report) goes to
-the app's one error shape in ``api/errors.py``."""
+HANDLED: tuple[type[Exception], ...] = (
+    ProtocolError,
+    InvalidQuery,
+    Forbidden,
+    NotFound,
+    NotAcceptable,
+    QueryTimeout,
+    UpdateTimeout,
+    QueryBusy,
+    WorkerFailed,
+)
+"""What this router answers itself, with its headers; everything else (ValidationFailed: 422 with the report)
+goes to the app's handler. Either way the status comes from the one table, ``api/errors.py``."""
 
 
 def failure(exc: Exception, timeout: float) -> JSONResponse:
+    """The one error shape with this endpoint's header rules: CORS on every answer but a server fault (500),
+    ``Retry-After`` on 503."""
     if isinstance(exc, ProtocolError):
         return error_response(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
-    if isinstance(exc, QueryTimeout):
-        return error_response(
-            503,
-            f"Die Abfrage wurde nach {timeout:g} Sekunden abgebrochen (Zeitlimit). Bitte enger fassen, "
-            "z. B. mit LIMIT, weniger Variablen oder MINUS statt FILTER NOT EXISTS.",
-            headers={"Retry-After": "1", **CORS},
-        )
-    status = next((code for cls, code in STATUS if isinstance(exc, cls)), 400)
+    assert isinstance(exc, IntegrationsgraphError)
+    status = status_of(exc)
     headers = dict(CORS) if status != 500 else {}
     if status == 503:
         headers["Retry-After"] = "1"
-    return error_response(status, str(exc), headers=headers or None)
+    message = None
+    if isinstance(exc, QueryTimeout):
+        message = (
+            f"Die Abfrage wurde nach {timeout:g} Sekunden abgebrochen (Zeitlimit). Bitte enger fassen, "
+            "z. B. mit LIMIT, weniger Variablen oder MINUS statt FILTER NOT EXISTS."
+        )
+    return exception_response(exc, error=message, headers=headers or None)
 
 
 def endpoint(request: Request) -> str:
@@ -136,7 +128,7 @@ async def run_query(request: Request, query: str, values: dict[str, list[str]], 
             default_uris=values.get("default-graph-uri", []),
             named_uris=values.get("named-graph-uri", []),
             base_iri=endpoint(request),
-            private=authorised(request, ctx),
+            private=authorised(request, ctx.settings),
             link=endpoint(request) + "#grenzen",
             **extra,
         )
@@ -146,7 +138,7 @@ async def run_query(request: Request, query: str, values: dict[str, list[str]], 
 
 async def run_update(request: Request, text: str, values: dict[str, list[str]]) -> Response:
     ctx: AppContext = request.app.state.ctx
-    require_token(request, ctx)
+    check_request(request)
     service: QueryService = request.app.state.sparql
     s = ctx.settings
     result = await run_in_threadpool(
@@ -163,22 +155,26 @@ async def run_update(request: Request, text: str, values: dict[str, list[str]]) 
     return JSONResponse(result.to_dict())
 
 
+async def act(request: Request, req: ProtocolRequest) -> Response:
+    """Do what the request asks: run the query, apply the update, or describe the endpoint (the YASGUI page
+    for browsers, the service description for RDF clients)."""
+    if req.operation == "query":
+        return await run_query(request, req.text, req.values)
+    if req.operation == "update":
+        return await run_update(request, req.text, req.values)
+    key = choose(parse_accept(request.headers.get("accept")), {"html": "text/html", **GRAPH_TYPES})
+    if key == "html" or key is None:
+        return page(request)
+    ctx: AppContext = request.app.state.ctx
+    body = await run_in_threadpool(description, ctx.store, str(request.url_for("sparql_get")), key, ctx.settings)
+    return Response(body, media_type=GRAPH_TYPES[key], headers={**CORS, "Vary": "Accept"})
+
+
 @router.get("/sparql", name="sparql_get", summary="SPARQL-Abfrage (GET), Dienstbeschreibung oder Abfrage-Oberfläche")
 async def sparql_get(request: Request) -> Response:
     ctx: AppContext = request.app.state.ctx
-    values = params(request.url.query)
     try:
-        if "update" in values:
-            raise ProtocolError(400, "Änderungen (update=) gehen nur per POST, nicht per GET.")
-        query = one(values, "query")
-        if query is not None:
-            return await run_query(request, query, values)
-        ranges = parse_accept(request.headers.get("accept"))
-        key = choose(ranges, {"html": "text/html", **GRAPH_TYPES})
-        if key == "html" or key is None:
-            return page(request)
-        body = await run_in_threadpool(description, ctx.store, str(request.url_for("sparql_get")), key, ctx.settings)
-        return Response(body, media_type=GRAPH_TYPES[key], headers={**CORS, "Vary": "Accept"})
+        return await act(request, read_get(request))
     except HANDLED as exc:
         return failure(exc, ctx.settings.query_timeout)
 
@@ -187,40 +183,7 @@ async def sparql_get(request: Request) -> Response:
 async def sparql_post(request: Request) -> Response:
     ctx: AppContext = request.app.state.ctx
     try:
-        url_values = params(request.url.query)
-        kind, charset = media_type(request)
-        if kind is None:
-            raise ProtocolError(
-                400,
-                f"Content-Type fehlt: {FORM}, application/sparql-query oder application/sparql-update angeben.",
-            )
-        if kind == "application/sparql-update":
-            require_token(request, ctx)  # before a byte of the body is read (issue 12, part 5)
-        limit = min(ctx.settings.max_body_bytes, ctx.settings.query_max_bytes)
-        raw = await read_body(request, limit, hint=QUERY_LIMIT_HINT)
-        # Decoding, and above all parse_qs, take seconds for a body of megabytes (3.5 s for 10 MB of form):
-        # never on the event loop, which must go on answering /health and everyone else meanwhile.
-        body = await run_in_threadpool(utf8, raw, charset) if len(raw) > SMALL_BODY else utf8(raw, charset)
-        if kind == FORM:
-            values = {**url_values}
-            fields = await run_in_threadpool(params, body) if len(raw) > SMALL_BODY else params(body)
-            for key, vals in fields.items():
-                values[key] = [*values.get(key, []), *vals]
-            query, update = one(values, "query"), one(values, "update")
-            if query is not None and update is not None:
-                raise ProtocolError(400, "query und update zugleich: bitte nur eines senden.")
-            if query is not None:
-                return await run_query(request, query, values)
-            if update is not None:
-                return await run_update(request, update, values)
-            raise ProtocolError(400, "Das Formular braucht ein Feld query= oder update=.")
-        if kind == "application/sparql-query":
-            return await run_query(request, body, url_values)
-        if kind == "application/sparql-update":
-            return await run_update(request, body, url_values)
-        raise ProtocolError(
-            415, f"Content-Type {kind} passt nicht: {FORM}, application/sparql-query oder application/sparql-update."
-        )
+        return await act(request, await read_post(request, ctx.settings))
     except HANDLED as exc:
         return failure(exc, ctx.settings.query_timeout)
 

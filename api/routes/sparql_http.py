@@ -1,12 +1,18 @@
-"""HTTP details shared by ``/sparql`` and ``/store``: body limits, media types, UTF-8, parameters, the token."""
+"""HTTP details shared by ``/sparql`` and ``/store``: body limits, media types, UTF-8, parameters (the token
+check is :func:`integrationsgraph.api.deps.check_request`) — and a ``/sparql`` request read once into a
+:class:`ProtocolRequest`, which :mod:`integrationsgraph.api.routes.sparql` then acts on."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import parse_qs
 
 from fastapi import HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 
-from integrationsgraph.api.deps import AppContext, token_matches
+from integrationsgraph.api.deps import check_request
+from integrationsgraph.graph.core.config import Settings
 
 CORS = {
     "Access-Control-Allow-Origin": "*",
@@ -74,17 +80,62 @@ def one(values: dict[str, list[str]], name: str) -> str | None:
     return found[0] if found else None
 
 
-def authorised(request: Request, ctx: AppContext) -> bool:
-    """Whether the request carries the configured write token."""
-    given = request.headers.get("authorization", "")
-    return given.lower().startswith("bearer ") and token_matches(ctx.settings, given[7:].strip())
+QUERY_LIMIT_HINT = (
+    "Grenze für SPARQL-Texte: INTEGRATIONSGRAPH_QUERY_MAX_BYTES; größere Datenmengen bitte über /store (Graph Store "
+    "Protocol) senden."
+)
+SMALL_BODY = 64 * 1024
+"""Bodies up to this size are decoded on the event loop (a thread costs more than that)."""
+KINDS = f"{FORM}, application/sparql-query oder application/sparql-update"
 
 
-def require_token(request: Request, ctx: AppContext) -> None:
-    """403 when no token is configured (writes are off), 401 when it is missing or wrong."""
-    if ctx.settings.write_token is None:
-        raise ProtocolError(403, "Schreiben ist abgeschaltet: auf dem Server ist kein Schreib-Token eingerichtet.")
-    if not authorised(request, ctx):
-        raise ProtocolError(
-            401, "Schreiben braucht das Schreib-Token: Authorization: Bearer <Token>.", {"WWW-Authenticate": "Bearer"}
-        )
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """One ``/sparql`` request as the SPARQL 1.1 Protocol reads it: a query, an update, or neither (then the
+    endpoint describes itself), with its text and every parameter (``default-graph-uri``, ``using-graph-uri``,
+    ``format`` …), the URL's and the form's together."""
+
+    operation: Literal["query", "update", "describe"]
+    text: str
+    values: dict[str, list[str]]
+
+
+def read_get(request: Request) -> ProtocolRequest:
+    """A GET: ``query=`` or nothing (updates only by POST)."""
+    values = params(request.url.query)
+    if "update" in values:
+        raise ProtocolError(400, "Änderungen (update=) gehen nur per POST, nicht per GET.")
+    query = one(values, "query")
+    return ProtocolRequest("query", query, values) if query is not None else ProtocolRequest("describe", "", values)
+
+
+async def read_post(request: Request, settings: Settings) -> ProtocolRequest:
+    """A POST: a form with ``query=`` or ``update=``, or the text itself as ``application/sparql-query`` or
+    ``…-update``. An update's token is checked before a byte of the body is read; the body is bounded, and
+    decoded off the event loop when it is large (``parse_qs`` takes seconds for megabytes)."""
+    url_values = params(request.url.query)
+    kind, charset = media_type(request)
+    if kind is None:
+        raise ProtocolError(400, f"Content-Type fehlt: {KINDS} angeben.")
+    if kind not in (FORM, "application/sparql-query", "application/sparql-update"):
+        raise ProtocolError(415, f"Content-Type {kind} passt nicht: {KINDS}.")
+    if kind == "application/sparql-update":
+        check_request(request)
+    raw = await read_body(request, min(settings.max_body_bytes, settings.query_max_bytes), hint=QUERY_LIMIT_HINT)
+    large = len(raw) > SMALL_BODY
+    body = await run_in_threadpool(utf8, raw, charset) if large else utf8(raw, charset)
+    if kind == "application/sparql-query":
+        return ProtocolRequest("query", body, url_values)
+    if kind == "application/sparql-update":
+        return ProtocolRequest("update", body, url_values)
+    values = {**url_values}
+    for key, vals in (await run_in_threadpool(params, body) if large else params(body)).items():
+        values[key] = [*values.get(key, []), *vals]
+    query, update = one(values, "query"), one(values, "update")
+    if query is not None and update is not None:
+        raise ProtocolError(400, "query und update zugleich: bitte nur eines senden.")
+    if query is not None:
+        return ProtocolRequest("query", query, values)
+    if update is not None:
+        return ProtocolRequest("update", update, values)
+    raise ProtocolError(400, "Das Formular braucht ein Feld query= oder update=.")

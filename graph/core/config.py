@@ -102,6 +102,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest request body for /sparql and /store, in bytes (413 beyond).",
     )
+    resource_max_bytes: int = Field(
+        default=1_000_000,
+        ge=1,
+        description="Largest JSON body of a write to the REST API (`POST`, `PUT`, `PATCH` under "
+        "`/api/{dataset}/…`), in bytes (413 beyond).",
+    )
     query_workers: int = Field(
         default=2,
         ge=0,
@@ -145,6 +151,12 @@ class Settings(BaseSettings):
         "takes the server about 1.5 s per MB. Bulk data goes to /store.",
     )
     # Workbook import (graph/sheets/read.py, POST /api/import)
+    import_max_bytes: int = Field(
+        default=5 * 1024 * 1024,
+        ge=1,
+        description="Largest workbook (xlsx file) an import over HTTP accepts, in bytes (413 beyond; Musterstadt: "
+        "60 KB, 5,000 rows: 400 KB).",
+    )
     import_max_unpacked_bytes: int = Field(
         default=30_000_000,
         ge=1,

@@ -16,26 +16,28 @@ import pyoxigraph as ox
 
 from integrationsgraph.graph.core.config import ONTOLOGY_NS, dataset_name
 from integrationsgraph.graph.core.errors import NotFound
+from integrationsgraph.graph.core.iris import sparql_prefixes
 from integrationsgraph.graph.sparql.examples import examples
 from integrationsgraph.graph.store.embedded import Store, Term
 from integrationsgraph.graph.store.graphs import dataset_graphs
 
 KIO = ONTOLOGY_NS
-TITLES = """
-PREFIX kio: <https://w3id.org/integrationsgraph/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?g ?title ?fiktiv WHERE {
+TITLES = (
+    sparql_prefixes("kio", "skos")
+    + """SELECT ?g ?title ?fiktiv WHERE {
   GRAPH ?g { ?k a kio:Integrationskonzept ; skos:prefLabel ?title . FILTER(LANG(?title) = "de")
              OPTIONAL { ?k kio:fiktiv ?fiktiv } }
 }
 """
-SCHEME = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?scheme ?c ?label ?code WHERE {
+)
+SCHEME = (
+    sparql_prefixes("skos")
+    + """SELECT ?scheme ?c ?label ?code WHERE {
   ?c skos:inScheme ?scheme ; skos:prefLabel ?label . FILTER(LANG(?label) = "de")
   OPTIONAL { ?c skos:notation ?code }
 } ORDER BY ?code ?c
 """
+)
 
 
 @dataclass

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from integrationsgraph.graph.core.config import ONTOLOGY_NS, dataset_name
+from integrationsgraph.graph.core.iris import sparql_prefixes
 from integrationsgraph.graph.store.embedded import Store
 from integrationsgraph.graph.store.graphs import dataset_graphs
 
@@ -20,20 +21,20 @@ COUNTED = {
     "Messwerte": f"{KIO}Messwert",
 }
 
-SUMMARY_QUERY = """
-PREFIX kio: <https://w3id.org/integrationsgraph/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?g ?class (COUNT(?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } } GROUP BY ?g ?class
+SUMMARY_QUERY = (
+    sparql_prefixes("kio", "skos")
+    + """SELECT ?g ?class (COUNT(?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } } GROUP BY ?g ?class
 """
+)
 
-TITLE_QUERY = """
-PREFIX kio: <https://w3id.org/integrationsgraph/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?g ?title ?fiktiv WHERE {
+TITLE_QUERY = (
+    sparql_prefixes("kio", "skos")
+    + """SELECT ?g ?title ?fiktiv WHERE {
   GRAPH ?g { ?k a kio:Integrationskonzept ; skos:prefLabel ?title . FILTER(LANG(?title) = "de")
              OPTIONAL { ?k kio:fiktiv ?fiktiv } }
 } LIMIT 1
 """
+)
 
 
 @dataclass

@@ -17,10 +17,10 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from integrationsgraph.graph.core.iris import KIO
 from integrationsgraph.graph.core.lru import LRU
 from integrationsgraph.graph.network.brandes import DENSE_LIMIT, betweenness_dense
 from integrationsgraph.graph.network.read import (
-    KIO,
     NETWORK_TYPES,
     TYPE_LABELS,
     actor_fields,
@@ -67,8 +67,8 @@ def betweenness(
 
     Computed per connected component (no shortest path leaves one; 100 municipalities are 100 components) and
     normalised for the whole graph, as networkx does. A component of up to ``exact_limit`` nodes is exact; a
-    bigger one is estimated from ``k`` source nodes drawn with ``seed`` (Brandes–Pich), which PERFORMANCE.md
-    measured at 7 s instead of 189 s for 12,777 actors.
+    bigger one is estimated from ``k`` source nodes drawn with ``seed`` (Brandes–Pich), which an earlier
+    run measured at 7 s instead of 189 s for 12,777 actors.
 
     Returns
     -------

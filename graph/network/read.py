@@ -9,7 +9,7 @@ undirected networkx graph (the *knowledge network*); nodes are IRIs with a ``kin
 * :func:`actor_fields` / :func:`actor_field_graph` — in which Handlungsfelder an actor works;
 * :func:`field_graph` — Handlungsfelder linked by the actors and Maßnahmen they share.
 
-The queries use only joins, UNION and GROUP BY (PERFORMANCE.md: no FILTER NOT EXISTS on Oxigraph).
+The queries use only joins, UNION and GROUP BY (docs/architecture.md: no FILTER NOT EXISTS on Oxigraph).
 """
 
 from __future__ import annotations
@@ -24,17 +24,11 @@ import pyoxigraph as ox
 
 from integrationsgraph.graph.core.config import GRAPH_BASE, dataset_name, graph_iri
 from integrationsgraph.graph.core.errors import NotFound
+from integrationsgraph.graph.core.iris import KIO, ORG, sparql_prefixes
 from integrationsgraph.graph.store.embedded import Store
 from integrationsgraph.graph.store.graphs import dataset_graphs
 
-PREFIXES = """PREFIX kio: <https://w3id.org/integrationsgraph/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX cv: <http://data.europa.eu/m8g/>
-PREFIX time: <http://www.w3.org/2006/time#>
-"""
-ORG = "http://www.w3.org/ns/org#"
-KIO = "https://w3id.org/integrationsgraph/ontology#"
+PREFIXES = sparql_prefixes("kio", "skos", "org", "cv", "time")
 
 ACTOR_TYPES: dict[str, tuple[str, str]] = {
     # most specific first: an actor with several types shows the first that matches

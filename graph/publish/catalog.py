@@ -21,16 +21,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from integrationsgraph.graph.core.config import ROOT, Settings
+from integrationsgraph.graph.core.iris import DCT, FOAF, PREFIXES, RDF, VCARD, XSD
 
 DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
 DCATDE = "http://dcat-ap.de/def/dcatde/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-VCARD = "http://www.w3.org/2006/vcard/ns#"
 SPDX = "http://spdx.org/rdf/terms#"
 HYDRA = "http://www.w3.org/ns/hydra/core#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+VOID = "http://rdfs.org/ns/void#"
+RDF_TYPE = ox.NamedNode(RDF + "type")
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA = "http://www.iana.org/assignments/media-types/"
 LOCAL_AUTHORITY = "http://purl.org/adms/publishertype/LocalAuthority"
@@ -44,16 +42,8 @@ ATTRIBUTION_LICENCES = ("/dl-by-de/", "/cc-by")
 RELATIVE_SITE = "http://relative.integrationsgraph.invalid/"
 """Stand-in for the site's address when none is configured; :func:`serialize_catalog` makes it relative."""
 
-PREFIXES = {
-    "dcat": DCAT,
-    "dct": DCT,
-    "dcatde": DCATDE,
-    "foaf": FOAF,
-    "vcard": VCARD,
-    "spdx": SPDX,
-    "hydra": HYDRA,
-    "xsd": XSD,
-}
+CATALOG_PREFIXES = {**PREFIXES, "dcat": DCAT, "dcatde": DCATDE, "spdx": SPDX, "hydra": HYDRA, "void": VOID}
+"""The one prefix map and the catalog's own vocabularies (DCAT, DCAT-AP.de, SPDX, Hydra, VoID)."""
 
 
 @dataclass(frozen=True)
@@ -311,10 +301,8 @@ def serialize_catalog(triples: Iterable[ox.Triple], fmt: ox.RdfFormat, site: str
     Addresses under :data:`RELATIVE_SITE` become relative to a file in the site's root folder (``up="../"``
     for a file one folder down).
     """
-    prefixes = {**PREFIXES, "void": "http://rdfs.org/ns/void#"}
-    data = ox.serialize(
-        list(triples), format=fmt, prefixes=prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    )
+    prefixes = CATALOG_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    data = ox.serialize(list(triples), format=fmt, prefixes=prefixes)
     assert data is not None
     if site == RELATIVE_SITE:
         if fmt == ox.RdfFormat.TURTLE:

@@ -12,7 +12,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from integrationsgraph.graph.core.config import ONTOLOGY_NS
-from integrationsgraph.graph.core.labels import german_labels, prefixed
+from integrationsgraph.graph.core.iris import curie
+from integrationsgraph.graph.core.labels import german_labels
 from integrationsgraph.graph.rdf.io import rdflib_graph
 
 KINDS = [
@@ -89,7 +90,7 @@ def _text(g: rdflib.Graph, s: rdflib.term.Node, preds: Iterable[rdflib.URIRef], 
 
 def _ref(node: rdflib.term.Node, labels: dict[str, str]) -> Ref:
     iri = str(node)
-    return Ref(labels.get(iri, prefixed(iri)), iri, anchor(iri))
+    return Ref(labels.get(iri, curie(iri)), iri, anchor(iri))
 
 
 def _alternatives(g: rdflib.Graph, node: rdflib.term.Node, labels: dict[str, str]) -> list[Ref]:
@@ -121,7 +122,7 @@ def document(ontology: Iterable[ox.Triple]) -> OntologyDoc:
                     iri=iri,
                     anchor=anchor(iri) or iri,
                     kind=key,
-                    label_de=_text(g, s, (RDFS.label, SKOS.prefLabel), "de") or prefixed(iri),
+                    label_de=_text(g, s, (RDFS.label, SKOS.prefLabel), "de") or curie(iri),
                     label_en=_text(g, s, (RDFS.label, SKOS.prefLabel), "en"),
                     definition_de=_text(g, s, (SKOS.definition, RDFS.comment), "de"),
                     definition_en=_text(g, s, (SKOS.definition, RDFS.comment), "en"),

@@ -16,8 +16,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from integrationsgraph.graph.core.config import ONTOLOGY_NS
-from integrationsgraph.graph.core.labels import PREFIXES, prefixed
-from integrationsgraph.graph.publish.tables import RDF_TYPE, SKOS, GraphIndex
+from integrationsgraph.graph.core.iris import PREFIXES, SKOS, curie
+from integrationsgraph.graph.publish.tables import RDF_TYPE, GraphIndex
 
 ONTOLOGY_PAGE = "ontology/index.html"
 INCOMING_LIMIT = 100
@@ -128,7 +128,7 @@ def _value(
         return Value(term.value, lang=term.language)
     if isinstance(term, ox.NamedNode):
         href = linker.href(term.value, page)
-        label = index.label(term) if (href or term.value in linker.labels) else prefixed(term.value)
+        label = index.label(term) if (href or term.value in linker.labels) else curie(term.value)
         return Value(label, href=href, iri=term.value)
     return Value(str(term))
 
@@ -143,7 +143,7 @@ def _rows(subject: ox.NamedNode, index: GraphIndex, linker: Linker, page: str) -
     rows = []
     for p in order:
         values = sorted((_value(o, index, linker, page) for o in by_pred[p]), key=lambda v: (v.lang or "", v.text))
-        rows.append(Row(linker.labels.get(p, prefixed(p)), p, linker.href(p, page), values))
+        rows.append(Row(linker.labels.get(p, curie(p)), p, linker.href(p, page), values))
     return rows
 
 
@@ -173,7 +173,7 @@ def render_resource(
                 total += 1
                 if len(incoming) < INCOMING_LIMIT:
                     v = _value(t.subject, other, linker, page)
-                    v.via = linker.labels.get(t.predicate.value, prefixed(t.predicate.value))
+                    v.via = linker.labels.get(t.predicate.value, curie(t.predicate.value))
                     incoming.append(v)
     main = ox.NamedNode(doc)
     fictional = any(

@@ -16,11 +16,11 @@ import jinja2
 import pyoxigraph as ox
 
 from integrationsgraph.graph.core.config import ONTOLOGY_NS, ROOT, TEMPLATES, Settings
-from integrationsgraph.graph.core.labels import PREFIXES, german_labels
+from integrationsgraph.graph.core.iris import DCT, PREFIXES, SKOS
+from integrationsgraph.graph.core.labels import german_labels
 from integrationsgraph.graph.core.links import install as install_links
 from integrationsgraph.graph.publish.catalog import (
     ATTRIBUTION_LICENCES,
-    DCT,
     FORMATS,
     RELATIVE_SITE,
     CatalogConfig,
@@ -35,7 +35,7 @@ from integrationsgraph.graph.publish.catalog import (
 from integrationsgraph.graph.publish.ontology_docs import document
 from integrationsgraph.graph.publish.pages import Linker, documents, relative, render_resource, resource_path
 from integrationsgraph.graph.publish.release import DUMPS, Release, Site, Snapshot, concept, dump, dump_all
-from integrationsgraph.graph.publish.tables import SKOS, TABLES, GraphIndex, table_csv
+from integrationsgraph.graph.publish.tables import TABLES, GraphIndex, table_csv
 from integrationsgraph.graph.publish.void import ALL, VoidDataset, describe
 
 LICENCES = ROOT / "publish" / "codelists" / "dcat-ap-de-licenses.ttl"

@@ -18,12 +18,10 @@ import pyoxigraph as ox
 
 from integrationsgraph.graph.core.cells import neutralise_row
 from integrationsgraph.graph.core.config import ONTOLOGY_NS
+from integrationsgraph.graph.core.iris import CV, DCT, ORG, RDF, SKOS
+from integrationsgraph.graph.core.labels import REUSED_LABELS
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-ORG = "http://www.w3.org/ns/org#"
-DCT = "http://purl.org/dc/terms/"
-CV = "http://data.europa.eu/m8g/"
+RDF_TYPE = RDF + "type"
 K = ONTOLOGY_NS
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -94,8 +92,8 @@ class Column:
 
 COMMON = [
     Column("IRI", None),
-    Column("Kennung", f"{SKOS}notation"),
-    Column("Bezeichnung", f"{SKOS}prefLabel"),
+    Column(REUSED_LABELS[f"{SKOS}notation"], f"{SKOS}notation"),
+    Column(REUSED_LABELS[f"{SKOS}prefLabel"], f"{SKOS}prefLabel"),
 ]
 
 TABLES: dict[str, tuple[str, str, list[str], list[Column]]] = {

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from integrationsgraph.graph.core.config import Settings
-from integrationsgraph.graph.core.labels import PREFIXES as VOCABULARIES
-from integrationsgraph.graph.publish.catalog import DCT, RDF_TYPE, XSD, dataset_iri, lit, nn
+from integrationsgraph.graph.core.iris import DCT, XSD
+from integrationsgraph.graph.core.iris import PREFIXES as VOCABULARIES
+from integrationsgraph.graph.publish.catalog import RDF_TYPE, VOID, dataset_iri, lit, nn
 
-VOID = "http://rdfs.org/ns/void#"
 ALL = "alle"
 
 

@@ -2,7 +2,7 @@
 
 Data is parsed by Oxigraph's parsers; the shapes by rdflib. Oxigraph gives plain strings an explicit
 ``xsd:string`` datatype and rdflib does not, so :func:`to_rdflib` drops it — otherwise ``sh:in`` and
-``sh:hasValue`` would see different literals (``PERFORMANCE.md``, "parser mismatch trap").
+``sh:hasValue`` would see different literals (``docs/architecture.md``, "Writing queries for Oxigraph").
 """
 
 from __future__ import annotations
@@ -33,16 +33,6 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "n3": ox.RdfFormat.N3,
 }
 """File suffixes (and ``--format`` names) we read and write."""
-
-PREFIXES = {
-    "kio": "https://w3id.org/integrationsgraph/ontology#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "dct": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-"""Prefixes for Turtle, TriG and RDF/XML output."""
 
 DATASET_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
 

@@ -14,25 +14,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from integrationsgraph.graph.core.errors import IntegrationsgraphError
-from integrationsgraph.graph.resources.kinds import (
-    INTERVAL_FIELDS,
-    ORG,
-    RDF,
-    TIME,
-    VOCABS,
-    XSD,
-    Field,
-    Kind,
-    vocab_name,
-)
+from integrationsgraph.graph.core.iris import ORG, PREFIXES, RDF, TIME, XSD
+from integrationsgraph.graph.resources.kinds import INTERVAL_FIELDS, VOCABS, Field, Kind, vocab_name
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
 
 
 class ResourceError(IntegrationsgraphError):
-    """A write that is refused before validation; ``status`` is the HTTP status it stands for."""
-
-    status = 400
+    """A write that is refused before validation (``api/errors.py`` maps each kind to its HTTP status)."""
 
     def __init__(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
@@ -41,8 +30,6 @@ class ResourceError(IntegrationsgraphError):
 
 class InvalidValue(ResourceError):
     """A value that cannot become RDF (an IRI with spaces, a text with a lone surrogate)."""
-
-    status = 422
 
 
 def value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -231,7 +218,7 @@ def resolve(name: str, value: str, base_iri: str, dataset: str) -> ox.NamedNode:
 
 def jsonld_context() -> dict[str, Any]:
     """The JSON-LD context that turns the API's JSON into RDF (served at ``/api/context.jsonld``)."""
-    from integrationsgraph.graph.resources.kinds import KINDS, PREFIXES
+    from integrationsgraph.graph.resources.kinds import KINDS
 
     ctx: dict[str, Any] = {prefix: ns for prefix, ns in PREFIXES.items()}
     ctx.update({"iri": "@id", "typ": "@type", "items": "@graph"})

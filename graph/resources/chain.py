@@ -3,7 +3,7 @@
 ``tree()`` walks Handlungsfeld ← Leitziel ← Handlungsziel ← Maßnahme through the store's indexes
 (``incoming``/``outgoing``), adds each goal's indicators with their target (Zielvorgabe) and their
 latest value — one query with ``MAX`` in a ``GROUP BY`` (never ``FILTER NOT EXISTS``, see
-PERFORMANCE.md). ``scorecard()`` is a pure function of the tree.
+docs/architecture.md). ``scorecard()`` is a pure function of the tree.
 """
 
 from __future__ import annotations
@@ -13,18 +13,20 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from integrationsgraph.graph.core.iris import KIO, SKOS, sparql_prefixes
 from integrationsgraph.graph.resources.as_json import value
-from integrationsgraph.graph.resources.kinds import KIO, SKOS, vocab_name
+from integrationsgraph.graph.resources.kinds import vocab_name
 from integrationsgraph.graph.store.embedded import Store
 
-LATEST_QUERY = """
-PREFIX kio: <https://w3id.org/integrationsgraph/ontology#>
-SELECT ?ind ?stichtag ?wert WHERE {
+LATEST_QUERY = (
+    sparql_prefixes("kio")
+    + """SELECT ?ind ?stichtag ?wert WHERE {
   { SELECT ?ind (MAX(?tag) AS ?stichtag) WHERE { VALUES ?ind { INDICATORS } ?m kio:indikator ?ind ; kio:stichtag ?tag }
     GROUP BY ?ind }
   ?mw kio:indikator ?ind ; kio:stichtag ?stichtag ; kio:wert ?wert .
 }
 """
+)
 GAPS = {
     "feld_ohne_leitziel": "Handlungsfeld ohne Leitziel",
     "feld_ohne_netzwerk": "Handlungsfeld ohne Netzwerk oder Tandem",

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from integrationsgraph.graph.core.config import graph_iri
 from integrationsgraph.graph.core.errors import NotFound
+from integrationsgraph.graph.core.iris import ORG, RDF, SKOS, sparql_prefixes
 from integrationsgraph.graph.resources.as_json import (
     InvalidValue,
     ResourceError,
@@ -27,7 +28,7 @@ from integrationsgraph.graph.resources.as_json import (
     to_json,
     value,
 )
-from integrationsgraph.graph.resources.kinds import BY_CLASS, INTERVAL_FIELDS, ORG, RDF, SKOS, VOCABS, Kind
+from integrationsgraph.graph.resources.kinds import BY_CLASS, INTERVAL_FIELDS, VOCABS, Kind
 from integrationsgraph.graph.store.embedded import Change, Store
 from integrationsgraph.graph.write.path import WritePath
 
@@ -40,19 +41,13 @@ MAX_ATTEMPTS = 5
 class Conflict(ResourceError):
     """The resource exists already, or others point to it."""
 
-    status = 409
-
 
 class PreconditionFailed(ResourceError):
     """``If-Match`` names an ETag that is no longer the resource's."""
 
-    status = 412
-
 
 class InvalidFilter(ResourceError):
     """A list filter with a value the kind does not know."""
-
-    status = 422
 
 
 @dataclass
@@ -342,11 +337,9 @@ def _name(store: Store, graph: str, triples: list[ox.Triple]) -> list[dict[str, 
     return out
 
 
-LIST_QUERY = """
-PREFIX kio: <https://w3id.org/integrationsgraph/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX org: <http://www.w3.org/ns/org#>
-SELECT * WHERE {
+LIST_QUERY = (
+    sparql_prefixes("kio", "skos", "org")
+    + """SELECT * WHERE {
   GRAPH ?g {
     VALUES ?cls { CLASSES }
     ?s a ?cls .
@@ -356,6 +349,7 @@ SELECT * WHERE {
   }
 }
 """
+)
 SORTS = ("code", "-code", "label", "-label")
 
 

@@ -2,7 +2,7 @@
 ``#fragment`` nodes it owns, the resources that link to it, and its provenance.
 
 Property and class labels come from the ontology graph (``rdfs:label``) for ``kio:`` terms and from
-:data:`graph.resources.kinds.LABELS` for the reused vocabularies.
+:data:`graph.core.labels.TERM_LABELS` for the reused vocabularies, the same table the published site uses.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from integrationsgraph.graph.core.config import ONTOLOGY_GRAPH
+from integrationsgraph.graph.core.iris import DCT, KIO, PROV, RDF, RDFS, SKOS, curie
+from integrationsgraph.graph.core.labels import TERM_LABELS
 from integrationsgraph.graph.resources.as_json import value
-from integrationsgraph.graph.resources.kinds import DCT, KIO, LABELS, PROV, RDF, RDFS, SKOS, curie
 from integrationsgraph.graph.store.embedded import Store
 
 INCOMING_LIMIT = 500
@@ -88,8 +89,8 @@ class Labeller:
         return self.cache[iri]
 
     def _choose(self, iri: str, texts: dict[str, str]) -> str:
-        if iri in LABELS:
-            de, en = LABELS[iri]
+        if iri in TERM_LABELS:
+            de, en = TERM_LABELS[iri]
             texts.setdefault("de", de)
             texts.setdefault("en", en)
         return texts.get(self.lang) or texts.get("de") or next(iter(texts.values()), curie(iri))

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 import snowballstemmer  # type: ignore[import-untyped]
 
 from integrationsgraph.graph.core.config import dataset_name
+from integrationsgraph.graph.core.iris import sparql_prefixes
 from integrationsgraph.graph.store.embedded import Store
 
 _STEMMER = snowballstemmer.stemmer("german")
@@ -33,11 +34,9 @@ MIN_PREFIX = 5
 MIN_INFIX = 6
 """Shortest query stem that may match inside a compound word."""
 
-TEXT_QUERY = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX kio: <https://w3id.org/integrationsgraph/ontology#>
-SELECT ?g ?s ?p ?text ?type ?fiktiv WHERE {
+TEXT_QUERY = (
+    sparql_prefixes("skos", "dct", "kio")
+    + """SELECT ?g ?s ?p ?text ?type ?fiktiv WHERE {
   GRAPH ?g {
     ?s skos:prefLabel ?label .
     VALUES ?p { skos:prefLabel skos:altLabel dct:description skos:definition dct:title }
@@ -49,6 +48,7 @@ SELECT ?g ?s ?p ?text ?type ?fiktiv WHERE {
                      <https://w3id.org/integrationsgraph/graph/shapes>) && !STRENDS(STR(?g), "/privat"))
 }
 """
+)
 WEIGHTS = {"prefLabel": 3.0, "altLabel": 2.0, "title": 2.0, "definition": 1.0, "description": 1.0}
 
 

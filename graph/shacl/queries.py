@@ -2,7 +2,7 @@
 
 Every query runs over all focus nodes of a dataset at once: the focus nodes are a ``SELECT DISTINCT ?this``
 sub-query over ``rdf:type`` and the inlined class hierarchy. No query uses FILTER NOT EXISTS (quadratic on
-Oxigraph, PERFORMANCE.md): counts are OPTIONAL + GROUP BY, "not of a class" is MINUS. Where Oxigraph and
+Oxigraph, docs/architecture.md): counts are OPTIONAL + GROUP BY, "not of a class" is MINUS. Where Oxigraph and
 rdflib can disagree about literals (well-formed dates and numbers, comparisons), a query keeps only the rows
 it cannot prove fine, and :mod:`graph.shacl.engine` decides those the way pyshacl does.
 """

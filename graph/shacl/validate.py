@@ -30,6 +30,7 @@ from rdflib.plugins.sparql.sparql import Query
 
 from integrationsgraph.graph.core.config import ONTOLOGY_NS
 from integrationsgraph.graph.core.errors import IntegrationsgraphError
+from integrationsgraph.graph.core.iris import curie
 from integrationsgraph.graph.core.report import Report, Result
 
 KIO = rdflib.Namespace(ONTOLOGY_NS)
@@ -291,23 +292,8 @@ def path_text(rg: rdflib.Graph, path: rdflib.term.Node, shapes: rdflib.Graph) ->
 
 def _curie(node: rdflib.term.Node) -> str:
     text = str(node)
-    for prefix, ns in _PREFIXES.items():
-        if text.startswith(ns):
-            return f"{prefix}:{text[len(ns) :]}"
-    return f"<{text}>"
-
-
-_PREFIXES = {
-    "kio": ONTOLOGY_NS,
-    "skos": str(SKOS),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "org": "http://www.w3.org/ns/org#",
-    "dct": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "time": "http://www.w3.org/2006/time#",
-    "sdmx-dimension": "http://purl.org/linked-data/sdmx/2009/dimension#",
-}
+    short = curie(text)
+    return short if short != text else f"<{text}>"
 
 
 FIELD_PREDICATES = (

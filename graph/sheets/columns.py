@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from integrationsgraph.graph.core.iris import PREFIXES as SHARED_PREFIXES
+
 KIO = "https://w3id.org/integrationsgraph/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
@@ -24,27 +26,10 @@ UNIT = "http://qudt.org/vocab/unit/"
 FREQ = "http://publications.europa.eu/resource/authority/frequency/"
 
 PREFIXES = {
-    "kio": KIO,
-    "skos": SKOS,
-    "dct": DCT,
-    "org": ORG,
-    "cv": CV,
-    "foaf": FOAF,
-    "time": TIME,
-    "xsd": XSD,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "prov": "http://www.w3.org/ns/prov#",
+    **SHARED_PREFIXES,
     "dcat": "http://www.w3.org/ns/dcat#",
-    "schema": "https://schema.org/",
-    "qb": "http://purl.org/linked-data/cube#",
-    "sdmx-dimension": SDMX_DIM,
     "sdmx-attribute": "http://purl.org/linked-data/sdmx/2009/attribute#",
-    "unit": UNIT,
-    "freq": FREQ,
-    "eli": "http://data.europa.eu/eli/ontology#",
     "geo": "http://www.opengis.net/ont/geosparql#",
-    "vcard": "http://www.w3.org/2006/vcard/ns#",
 }
 """Prefixes the sheet "Weitere Angaben" writes and reads (and SHACL paths are expanded with)."""
 

@@ -33,8 +33,9 @@ from integrationsgraph.graph.sheets.errors import CellError, ImportFailed, colum
 if not openpyxl.xml.DEFUSEDXML:  # openpyxl parses with defusedxml when it is installed (no entities, no DTD fetch)
     raise ImportError("openpyxl findet defusedxml nicht: bitte `pip install defusedxml`.")
 
-MAX_BYTES = 5 * 1024 * 1024
-"""Largest workbook accepted (5 MiB; Musterstadt is about 60 KiB, 5,000 rows about 400 KiB)."""
+MAX_BYTES = Settings.model_construct().import_max_bytes
+"""Largest workbook accepted: the default of ``Settings.import_max_bytes`` (5 MiB; Musterstadt is about 60 KiB,
+5,000 rows about 400 KiB)."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from integrationsgraph.graph.core.config import Settings
-from integrationsgraph.graph.rdf.io import PREFIXES, serialize_triples
+from integrationsgraph.graph.core.iris import PREFIXES
+from integrationsgraph.graph.rdf.io import serialize_triples
 from integrationsgraph.graph.sparql.service import visible_graphs
 from integrationsgraph.graph.sparql.worker import RDF_FORMATS
 from integrationsgraph.graph.store.embedded import Store

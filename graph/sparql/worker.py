@@ -23,7 +23,8 @@ from typing import IO, Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
-from integrationsgraph.graph.rdf.io import PREFIXES, serialize_triples
+from integrationsgraph.graph.core.iris import PREFIXES
+from integrationsgraph.graph.rdf.io import serialize_triples
 
 RESULTS_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,

@@ -19,8 +19,9 @@ from integrationsgraph.cli.publish import publish_command
 from integrationsgraph.cli.sheets import add_sheet_commands, export_xlsx
 from integrationsgraph.graph.core.config import dataset_name
 from integrationsgraph.graph.core.errors import IntegrationsgraphError, ValidationFailed
+from integrationsgraph.graph.core.iris import PREFIXES
 from integrationsgraph.graph.core.report import Report
-from integrationsgraph.graph.rdf.io import DATASET_FORMATS, PREFIXES, rdf_format, serialize_quads, serialize_triples
+from integrationsgraph.graph.rdf.io import DATASET_FORMATS, rdf_format, serialize_quads, serialize_triples
 from integrationsgraph.graph.shacl.report import render_text
 from integrationsgraph.graph.shacl.validate import Shapes
 from integrationsgraph.graph.sparql.results import render

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from integrationsgraph.cli.common import opened, settings_for, store_option
-from integrationsgraph.graph.publish.release import publish
+from integrationsgraph.graph.publish.build import publish
 
 
 @click.command("publish")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +20,6 @@ from tests.paths import REPO
 
 RHEINE = "https://w3id.org/integrationsgraph/id/rheine/"
 FIELD = "/id/rheine/handlungsfeld/sprachfoerderung"
-ARTIFACTS = REPO / "test-artifacts"
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
@@ -133,8 +133,9 @@ def test_search_page(client: TestClient) -> None:
     assert 'href="/id/rheine/handlungsfeld/sprachfoerderung?lang=de"' in html
 
 
-def test_browser_renders_a_rheine_field_and_a_fictional_musterstadt_resource(live_server: str, browser: object) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
+def test_browser_renders_a_rheine_field_and_a_fictional_musterstadt_resource(
+    live_server: str, browser: object, artifacts: Path
+) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     try:
         page.goto(f"{live_server}/felder")
@@ -143,13 +144,13 @@ def test_browser_renders_a_rheine_field_and_a_fictional_musterstadt_resource(liv
         assert page.locator("h1").inner_text().startswith("Sprachförderung")
         labels = page.locator("dl.props dt").all_inner_texts()
         assert "Art" in labels and "Code" in labels and "abgeleitet von" in labels
-        page.screenshot(path=str(ARTIFACTS / "linked-data-rheine-handlungsfeld.png"), full_page=True)
+        page.screenshot(path=str(artifacts / "linked-data-rheine-handlungsfeld.png"), full_page=True)
 
         measures = httpx.get(f"{live_server}/api/musterstadt/massnahmen", params={"limit": 1}).json()["items"]
         page.goto(f"{live_server}/id/musterstadt/massnahme/{measures[0]['slug']}")
         assert page.locator(".fiktiv").first.inner_text() == "fiktives Beispiel"
         assert page.locator("h1").inner_text().startswith(measures[0]["label"]["de"])
-        page.screenshot(path=str(ARTIFACTS / "linked-data-musterstadt-massnahme.png"), full_page=True)
+        page.screenshot(path=str(artifacts / "linked-data-musterstadt-massnahme.png"), full_page=True)
         page.click("text=English")
         assert page.locator(".fiktiv").first.inner_text() == "fictional example"
     finally:

@@ -24,12 +24,11 @@ from integrationsgraph.graph.publish.catalog import codelist_triples
 from integrationsgraph.graph.rdf.io import rdflib_graph
 from integrationsgraph.graph.store.embedded import Store
 from integrationsgraph.graph.store.privacy import private_graph
-from tests.paths import REPO
+from tests.paths import DCAT_AP_SHAPES
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
-SHARED = REPO.parent / "shared" / "external"
 ERIKA = "https://w3id.org/integrationsgraph/id/musterstadt/person/integrationsbeauftragte"
 NEEDLES = ["Erika Mustermann", "erika.mustermann@musterstadt.example", ERIKA]
 
@@ -71,9 +70,8 @@ def test_the_catalog_is_rdf_xml_by_default_and_paged_with_hydra(client: TestClie
 
 def test_the_live_catalog_conforms_to_the_official_shapes(client: TestClient) -> None:
     shapes = rdflib.Graph()
-    shapes.parse(SHARED / "dcat-ap-eu" / "3.0.0" / "shacl" / "dcat-ap-SHACL.ttl", format="turtle")
-    for name in ("SHACL-DE", "spec-german-additions", "de-controlledvocabularies", "de-deprecated"):
-        shapes.parse(SHARED / "dcat-ap-de" / "shacl" / f"dcat-ap-{name}.ttl", format="turtle")
+    for path in DCAT_AP_SHAPES:
+        shapes.parse(path, format="turtle")
     for page in (1, 2):
         data = rdflib.Graph().parse(data=client.get("/catalog", params={"page": page}).content, format="xml")
         data += rdflib_graph(codelist_triples())

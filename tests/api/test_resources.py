@@ -17,9 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from integrationsgraph.api.main import create_app
-from integrationsgraph.api.routes.resources import MAX_BODY
 from integrationsgraph.graph.core.config import Settings, graph_iri
 
+MAX_BODY = Settings.model_construct().resource_max_bytes
 TOKEN = "test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ID = "https://w3id.org/integrationsgraph/id/musterstadt/"

@@ -13,7 +13,6 @@ import httpx
 from integrationsgraph.graph.core.config import SHAPES_GRAPH, Settings
 from integrationsgraph.graph.store.embedded import EmbeddedStore
 from integrationsgraph.graph.write.load import load_system_graphs
-from tests.paths import REPO
 
 
 def test_server_serves_landing_page_with_both_datasets(live_server: str) -> None:
@@ -32,7 +31,7 @@ def test_server_lists_both_datasets(live_server: str) -> None:
     assert {d["name"] for d in body} >= {"rheine", "musterstadt"}
 
 
-def test_landing_page_in_a_real_browser(live_server: str, browser: object, tmp_path: Path) -> None:
+def test_landing_page_in_a_real_browser(live_server: str, browser: object, artifacts: Path) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -40,8 +39,7 @@ def test_landing_page_in_a_real_browser(live_server: str, browser: object, tmp_p
     assert page.locator("h1").inner_text() == "Kommunale Integrationskonzepte als Wissensgraph"
     assert page.locator('tr[data-dataset="rheine"]').count() == 1
     assert page.locator('tr[data-dataset="musterstadt"]').count() == 1
-    (REPO / "test-artifacts").mkdir(exist_ok=True)
-    page.screenshot(path=str(REPO / "test-artifacts" / "landing.png"))
+    page.screenshot(path=str(artifacts / "landing.png"))
     page.close()
     assert errors == []
 

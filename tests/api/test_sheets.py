@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import sys
 import zipfile
 from collections.abc import Callable, Iterator
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-DATA = Path(__file__).parents[1] / "data" / "sheets"
+from tests.data.sheets.make_bad import good_bytes
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOKEN = {"Authorization": "Bearer test-token"}
 
@@ -23,10 +22,6 @@ TOKEN = {"Authorization": "Bearer test-token"}
 @pytest.fixture(scope="module", params=["embedded", "remote"])
 def client(request: pytest.FixtureRequest, app_client: Callable[..., Any]) -> Iterator[TestClient]:
     """The app on the embedded store and on a real Oxigraph server (no dataset loaded on start-up)."""
-    sys.path.insert(0, str(DATA))
-    make_bad = import_module("make_bad")
-    if not (DATA / make_bad.BIG).exists():
-        make_bad.make(DATA)
     with app_client(request.param, "api-sheets", write_token="test-token", datasets=[]) as c:
         yield c
 
@@ -43,27 +38,27 @@ def upload(
 
 
 def test_an_import_needs_the_token(client: TestClient) -> None:
-    response = upload(client, (DATA / "gut.xlsx").read_bytes())
+    response = upload(client, good_bytes())
     assert response.status_code == 401
     assert response.json()["status"] == 401 and "Schreib-Token" in response.json()["error"]
-    response = upload(client, (DATA / "gut.xlsx").read_bytes(), headers={"Authorization": "Bearer falsch"})
+    response = upload(client, good_bytes(), headers={"Authorization": "Bearer falsch"})
     assert response.status_code == 401
 
 
 def test_a_workbook_is_imported_and_a_second_time_changes_nothing(client: TestClient) -> None:
-    response = upload(client, (DATA / "gut.xlsx").read_bytes(), dataset="probe-api", headers=TOKEN)
+    response = upload(client, good_bytes(), dataset="probe-api", headers=TOKEN)
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["graph"].endswith("/graph/probe-api") and body["rows"] == 12 and body["added"] > 50
-    again = upload(client, (DATA / "gut.xlsx").read_bytes(), dataset="probe-api", headers=TOKEN).json()
+    again = upload(client, good_bytes(), dataset="probe-api", headers=TOKEN).json()
     assert (again["added"], again["removed"]) == (0, 0)
     found = client.get("/api/datasets").json()
     assert "probe-api" in {d["name"] for d in found}
 
 
-def test_errors_come_back_per_cell_and_nothing_is_written(client: TestClient) -> None:
+def test_errors_come_back_per_cell_and_nothing_is_written(client: TestClient, workbooks: Path) -> None:
     before = client.get("/api/datasets").json()
-    response = upload(client, (DATA / "mehrere-fehler.xlsx").read_bytes(), dataset="probe-fehler", headers=TOKEN)
+    response = upload(client, (workbooks / "mehrere-fehler.xlsx").read_bytes(), dataset="probe-fehler", headers=TOKEN)
     assert response.status_code == 422
     body = response.json()
     assert body["status"] == 422 and "nichts wurde geschrieben" in body["error"]
@@ -74,15 +69,15 @@ def test_errors_come_back_per_cell_and_nothing_is_written(client: TestClient) ->
     assert client.get("/api/datasets").json() == before
 
 
-def test_too_big_and_not_a_workbook(client: TestClient) -> None:
-    response = upload(client, (DATA / "zu-gross.xlsx").read_bytes(), headers=TOKEN)
+def test_too_big_and_not_a_workbook(client: TestClient, workbooks: Path) -> None:
+    response = upload(client, (workbooks / "zu-gross.xlsx").read_bytes(), headers=TOKEN)
     assert response.status_code == 413 and "zu groß" in response.json()["error"]
     response = upload(client, b"Das ist keine Arbeitsmappe", headers=TOKEN)
     assert response.status_code == 422 and "keine Excel-Arbeitsmappe" in response.json()["errors"][0]["message"]
 
 
 def test_versions_and_their_diff(client: TestClient) -> None:
-    first = (DATA / "gut.xlsx").read_bytes()
+    first = good_bytes()
     wb = load_workbook(io.BytesIO(first))
     ws = wb["Maßnahmen"]
     ws.cell(2, [c.value for c in ws[1]].index("Umsetzungsstatus") + 1).value = "ausgesetzt"
@@ -104,7 +99,7 @@ def test_versions_and_their_diff(client: TestClient) -> None:
 
 def test_import_and_diff_on_a_real_server(live_server: str) -> None:
     """The same door on `integrationsgraph serve` (adds a dataset of its own, "probe-live")."""
-    data = (DATA / "gut.xlsx").read_bytes()
+    data = good_bytes()
     for version in ("1", "2"):
         response = httpx.post(
             f"{live_server}/api/import",
@@ -122,7 +117,7 @@ def test_import_and_diff_on_a_real_server(live_server: str) -> None:
 
 
 def test_a_workbook_with_a_dtd_is_refused_before_it_is_opened(client: TestClient) -> None:
-    src = zipfile.ZipFile(DATA / "gut.xlsx")
+    src = zipfile.ZipFile(io.BytesIO(good_bytes()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info in src.infolist():
@@ -140,7 +135,7 @@ def test_a_workbook_with_a_dtd_is_refused_before_it_is_opened(client: TestClient
 
 def test_an_import_past_its_time_limit_writes_nothing(app_client: Callable[..., Any]) -> None:
     with app_client("embedded", "import-timeout", write_token="test-token", datasets=[], import_timeout=1e-6) as c:
-        response = upload(c, (DATA / "gut.xlsx").read_bytes(), dataset="probe-zeit", headers=TOKEN)
+        response = upload(c, good_bytes(), dataset="probe-zeit", headers=TOKEN)
         assert response.status_code == 503 and "Zeitlimit" in response.json()["error"]
         assert response.headers["retry-after"]
         assert c.get("/api/datasets").json() == []
@@ -150,7 +145,7 @@ def test_an_import_whose_client_hung_up_writes_nothing(client: TestClient) -> No
     request = httpx.Request(
         "POST",
         "http://testserver/api/import",
-        files={"file": ("konzept.xlsx", (DATA / "gut.xlsx").read_bytes(), XLSX)},
+        files={"file": ("konzept.xlsx", good_bytes(), XLSX)},
         data={"dataset": "probe-weg"},
         headers=TOKEN,
     )

@@ -3,13 +3,12 @@ no console error, nothing the Content-Security-Policy had to block, and no reque
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from tests.paths import REPO
 
-
-def test_yasgui_runs_a_query_offline(live_server: str, browser: Any) -> None:
+def test_yasgui_runs_a_query_offline(live_server: str, browser: Any, artifacts: Path) -> None:
     page = browser.new_page()
     requests: list[str] = []
     errors: list[str] = []
@@ -38,8 +37,7 @@ def test_yasgui_runs_a_query_offline(live_server: str, browser: Any) -> None:
     rows = page.locator(".yasr table tbody tr")
     assert rows.count() > 3
     assert "Kommunales Integrationszentrum" in page.locator(".yasr").inner_text()
-    (REPO / "test-artifacts").mkdir(exist_ok=True)
-    page.screenshot(path=str(REPO / "test-artifacts" / "sparql-yasgui.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "sparql-yasgui.png"), full_page=True)
     violations = page.evaluate("() => window.__csp || []")
     page.close()
     assert errors == [] and violations == []

@@ -203,7 +203,7 @@ def test_every_shape_has_messages_severity_and_name(shacl_graph: rdflib.Graph) -
 
 
 def test_sparql_constraints_avoid_slow_negation(shacl_graph: rdflib.Graph) -> None:
-    """PERFORMANCE.md: FILTER NOT EXISTS grows quadratically on Oxigraph; use aggregates or OPTIONAL/!BOUND."""
+    """docs/architecture.md: FILTER NOT EXISTS grows quadratically on Oxigraph; use aggregates or OPTIONAL/!BOUND."""
     selects = [str(q) for q in shacl_graph.objects(None, SH.select)]
     assert selects
     for query in selects:

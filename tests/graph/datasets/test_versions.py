@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import sys
-from importlib import import_module
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,18 +19,15 @@ from integrationsgraph.graph.shacl.validate import Shapes
 from integrationsgraph.graph.sheets.workbook import import_workbook
 from integrationsgraph.graph.store.embedded import Change, EmbeddedStore
 from integrationsgraph.graph.write.path import WritePath
+from tests.data.sheets.make_bad import good_bytes
 
-DATA = Path(__file__).parents[2] / "data" / "sheets"
 BASE = "https://w3id.org/integrationsgraph/id/"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
 
 
 def good() -> bytes:
-    sys.path.insert(0, str(DATA))
-    buffer = io.BytesIO()
-    import_module("make_bad").good().save(buffer)
-    return buffer.getvalue()
+    return good_bytes()
 
 
 def edited() -> bytes:
@@ -193,9 +188,9 @@ def test_import_and_diff_on_the_command_line(tmp_path: Path) -> None:
     assert [c.value for c in wb["Maßnahmen"]["A"][1:]] == ["M1.1.1.1", "M1.1.1.2"]
 
 
-def test_a_bad_workbook_on_the_command_line_exits_1_with_every_error(tmp_path: Path) -> None:
+def test_a_bad_workbook_on_the_command_line_exits_1_with_every_error(tmp_path: Path, workbooks: Path) -> None:
     runner = CliRunner()
-    args = ["import", str(DATA / "mehrere-fehler.xlsx"), "--dataset", "probe", "--store", str(tmp_path / "s")]
+    args = ["import", str(workbooks / "mehrere-fehler.xlsx"), "--dataset", "probe", "--store", str(tmp_path / "s")]
     result = runner.invoke(main, args, env={"INTEGRATIONSGRAPH_DATASETS": "[]"})
     assert result.exit_code == 1
     assert "3 Fehler" in result.output and "Blatt „Messwerte“, Zeile 2, Spalte D („Wert“)" in result.output

@@ -21,10 +21,8 @@ from integrationsgraph.graph.network.read import field_chain, knowledge_graph, s
 from integrationsgraph.graph.network.vis import BROWSER_LAYOUT_LIMIT, render, server_layout
 from integrationsgraph.graph.rdf.io import parse_file
 from integrationsgraph.graph.store.embedded import EmbeddedStore, Store
-from tests.paths import REPO
 
 DATA = Path(__file__).parents[2] / "data" / "analysis"
-ARTIFACTS = REPO / "test-artifacts"
 ID = "https://w3id.org/integrationsgraph/id/kleinstadt/"
 BASE = "https://w3id.org/integrationsgraph/id/"
 URL = re.compile(r"https?://[^\s\"'<>()\\]+")
@@ -246,7 +244,7 @@ def test_the_url_check_catches_pyvis_own_page() -> None:
         external_urls(net.generate_html(), inline_bundle=True)
 
 
-def offline_check(browser: Any, path: Path, shot: str) -> dict[str, Any]:
+def offline_check(browser: Any, path: Path, shot: Path) -> dict[str, Any]:
     """Open ``path`` from disk with every non-file request blocked; the map must paint and report ready."""
     page = browser.new_page(viewport={"width": 1300, "height": 900})
     outside: list[str] = []
@@ -276,13 +274,12 @@ def offline_check(browser: Any, path: Path, shot: str) -> dict[str, Any]:
         "outside": outside,
         "problems": problems,
     }
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+    page.screenshot(path=str(shot), full_page=True)
     page.close()
     return result
 
 
-def test_map_command_writes_a_file_that_works_offline(tmp_path: Path, browser: Any) -> None:
+def test_map_command_writes_a_file_that_works_offline(tmp_path: Path, browser: Any, artifacts: Path) -> None:
     store_path = tmp_path / "store"
     s = EmbeddedStore(store_path)
     s.apply(graph_iri("kleinstadt"), add=[q.triple for q in parse_file(DATA / "kleinstadt.ttl")])
@@ -294,20 +291,20 @@ def test_map_command_writes_a_file_that_works_offline(tmp_path: Path, browser: A
     html = out.read_text(encoding="utf-8")
     assert external_urls(html, inline_bundle=True) == []
     assert "vis-network" in html and "/maps/assets" not in html
-    seen = offline_check(browser, out, "map-file-actors.png")
+    seen = offline_check(browser, out, artifacts / "map-file-actors.png")
     assert seen["outside"] == [] and seen["problems"] == []
     assert seen["nodes"] == seen["visible"] == 7
     assert seen["painted"] > 2000
     chain = tmp_path / "chain.html"
     result = runner.invoke(main, ["map", "chain", "--field", "HF2", "--store", str(store_path), "-o", str(chain)])
     assert result.exit_code == 0, result.output
-    assert offline_check(browser, chain, "map-file-chain.png")["nodes"] == 5
+    assert offline_check(browser, chain, artifacts / "map-file-chain.png")["nodes"] == 5
 
 
-def test_a_big_file_map_paints_with_the_server_layout(tmp_path: Path, browser: Any) -> None:
+def test_a_big_file_map_paints_with_the_server_layout(tmp_path: Path, browser: Any, artifacts: Path) -> None:
     k = synthetic(400)
     out = tmp_path / "big.html"
     out.write_text(render(actor_map(k, analyse(k))), encoding="utf-8")
-    seen = offline_check(browser, out, "map-file-400.png")
+    seen = offline_check(browser, out, artifacts / "map-file-400.png")
     assert seen["outside"] == [] and seen["problems"] == []
     assert seen["nodes"] == seen["visible"] == 400 and seen["painted"] > 10_000

@@ -21,27 +21,16 @@ from integrationsgraph.graph.publish.catalog import (
     serialize_catalog,
 )
 from integrationsgraph.graph.rdf.io import rdflib_graph
-from tests.paths import REPO
+from tests.paths import DCAT_AP_SHAPES
 
-SHARED = REPO.parent / "shared" / "external"
-"""The official shapes live beside the clone (CI has ``shared/`` there); they are not copied into the repo."""
-SHAPE_FILES = [
-    SHARED / "dcat-ap-eu" / "3.0.0" / "shacl" / "dcat-ap-SHACL.ttl",
-    SHARED / "dcat-ap-de" / "shacl" / "dcat-ap-SHACL-DE.ttl",
-    SHARED / "dcat-ap-de" / "shacl" / "dcat-ap-spec-german-additions.ttl",
-    SHARED / "dcat-ap-de" / "shacl" / "dcat-ap-de-controlledvocabularies.ttl",
-    SHARED / "dcat-ap-de" / "shacl" / "dcat-ap-de-deprecated.ttl",
-]
 SITE = "https://daten.example/integration/"
 NOW = "2026-11-24T10:00:00Z"
 
 
 @pytest.fixture(scope="module")
 def dcat_shapes() -> rdflib.Graph:
-    missing = [str(p) for p in SHAPE_FILES if not p.is_file()]
-    assert not missing, f"the official shapes must be beside the clone: {missing}"
     g = rdflib.Graph()
-    for path in SHAPE_FILES:
+    for path in DCAT_AP_SHAPES:  # our copy, tests/data/dcat-ap/
         g.parse(path, format="turtle")
     return g
 

@@ -23,8 +23,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import SH
 
 from integrationsgraph.graph.core.config import ONTOLOGY_GRAPH, ONTOLOGY_NS, SHAPES_GRAPH, Settings
+from integrationsgraph.graph.publish.build import publish
 from integrationsgraph.graph.publish.catalog import codelist_triples
-from integrationsgraph.graph.publish.release import DUMPS, PublishError, Release, next_release, publish
+from integrationsgraph.graph.publish.release import DUMPS, PublishError, Release, next_release
 from integrationsgraph.graph.publish.tables import GraphIndex, table_csv
 from integrationsgraph.graph.rdf.io import rdflib_graph
 from integrationsgraph.graph.shacl.validate import Shapes
@@ -32,12 +33,11 @@ from integrationsgraph.graph.store.embedded import EmbeddedStore, Store
 from integrationsgraph.graph.store.privacy import Privacy, private_graph
 from integrationsgraph.graph.write.load import bootstrap
 from integrationsgraph.graph.write.path import WritePath
-from tests.paths import REPO
+from tests.paths import DCAT_AP_SHAPES
 
 FIRST = "2026-11-24T10:00:00Z"
 MUSTER = "https://w3id.org/integrationsgraph/graph/musterstadt"
 ERIKA = "https://w3id.org/integrationsgraph/id/musterstadt/person/integrationsbeauftragte"
-SHARED = REPO.parent / "shared" / "external"
 
 
 @dataclass
@@ -118,7 +118,7 @@ def test_every_page_is_german_and_names_its_licence(published: Published) -> Non
     assert "Datenlizenz Deutschland Namensnennung 2.0" in index and "Quelle:" in index
     measure = published.out / "id" / "musterstadt" / "massnahme"
     page = next(measure.glob("*.html")).read_text(encoding="utf-8")
-    for label in ("Art", "Bezeichnung", "Kennung", "federführend", "Maßnahme", "Fiktives Beispiel"):
+    for label in ("Art", "Bezeichnung", "Code", "federführend", "Maßnahme", "Fiktives Beispiel"):
         assert label in page
     assert "Creative Commons CC Zero" in page  # Musterstadt's pages name Musterstadt's licence
     ontology = (published.out / "ontology" / "index.html").read_text(encoding="utf-8")
@@ -194,9 +194,8 @@ def test_checksums_and_sizes_are_those_of_the_files(published: Published) -> Non
 
 def test_the_published_catalog_conforms_to_the_official_shapes(published: Published) -> None:
     shapes = rdflib.Graph()
-    shapes.parse(SHARED / "dcat-ap-eu" / "3.0.0" / "shacl" / "dcat-ap-SHACL.ttl", format="turtle")
-    for name in ("SHACL-DE", "spec-german-additions", "de-controlledvocabularies", "de-deprecated"):
-        shapes.parse(SHARED / "dcat-ap-de" / "shacl" / f"dcat-ap-{name}.ttl", format="turtle")
+    for path in DCAT_AP_SHAPES:
+        shapes.parse(path, format="turtle")
     data = rdflib.Graph().parse(published.out / "catalog.rdf", format="xml", publicID="https://daten.example/")
     data += rdflib_graph(codelist_triples())
     _conforms, report, text = pyshacl.validate(data, shacl_graph=shapes, inference="none")
@@ -210,7 +209,7 @@ def test_the_csv_tables_are_for_spreadsheets(published: Published) -> None:
     data = (published.out / "tabellen" / "musterstadt" / "massnahmen.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # byte-order mark: spreadsheets read the umlauts right
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0].split(";")[:4] == ["IRI", "Kennung", "Bezeichnung", "Handlungsziele"]
+    assert lines[0].split(";")[:4] == ["IRI", "Code", "Bezeichnung", "Handlungsziele"]
     assert len(lines) > 10 and any("laufend" in line for line in lines)
 
 

@@ -1,10 +1,8 @@
-"""Bad workbooks, one problem per file (tests/data/sheets/make_bad.py): each a clear German error per cell, and
-nothing written — the store's quads are the same before and after."""
+"""Bad workbooks, one problem per file (made by tests/data/sheets/make_bad.py into a temporary folder): each a
+clear German error per cell, and nothing written — the store's quads are the same before and after."""
 
 from __future__ import annotations
 
-import sys
-from importlib import import_module
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,29 +15,28 @@ from integrationsgraph.graph.sheets.workbook import import_workbook
 from integrationsgraph.graph.store.embedded import EmbeddedStore
 from integrationsgraph.graph.write.path import WritePath
 
-DATA = Path(__file__).parents[2] / "data" / "sheets"
 BASE = "https://w3id.org/integrationsgraph/id/"
 G = graph_iri("probe")
 
 
+Probe = tuple[EmbeddedStore, WritePath, Path]
+"""The store, its write path and the folder of test workbooks."""
+
+
 @pytest.fixture(scope="module")
-def probe(shapes: Shapes) -> tuple[EmbeddedStore, WritePath]:
+def probe(shapes: Shapes, workbooks: Path) -> Probe:
     """A store whose dataset "probe" came from gut.xlsx (the bad files are variants of it)."""
-    sys.path.insert(0, str(DATA))
-    make_bad = import_module("make_bad")
-    if not all((DATA / name).exists() for name in [*make_bad.BAD, make_bad.BIG, make_bad.NOT_A_WORKBOOK]):
-        make_bad.make(DATA)
     store = EmbeddedStore(None)
     writer = WritePath(store, shapes)
-    import_workbook(writer, DATA / "gut.xlsx", G, "probe", BASE)
-    return store, writer
+    import_workbook(writer, workbooks / "gut.xlsx", G, "probe", BASE)
+    return store, writer, workbooks
 
 
-def failing(probe: tuple[EmbeddedStore, WritePath], name: str) -> list[CellError]:
-    store, writer = probe
+def failing(probe: Probe, name: str) -> list[CellError]:
+    store, writer, folder = probe
     before: set[ox.Quad] = set(store.native)
     with pytest.raises(ImportFailed) as info:
-        import_workbook(writer, DATA / name, G, "probe", BASE)
+        import_workbook(writer, folder / name, G, "probe", BASE)
     assert set(store.native) == before, "a rejected workbook must not change the store"
     assert "nichts wurde geschrieben" in str(info.value)
     return info.value.errors
@@ -49,54 +46,54 @@ def where(e: CellError) -> tuple[str, int, str, str]:
     return (e.sheet, e.row, e.column, e.header)
 
 
-def test_the_good_workbook_is_in_the_store(probe: tuple[EmbeddedStore, WritePath]) -> None:
-    store, _ = probe
+def test_the_good_workbook_is_in_the_store(probe: Probe) -> None:
+    store, _, _ = probe
     assert store.count(G) > 50
 
 
-def test_a_missing_sheet(probe: tuple[EmbeddedStore, WritePath]) -> None:
+def test_a_missing_sheet(probe: Probe) -> None:
     [e] = failing(probe, "fehlendes-blatt.xlsx")
     assert e.sheet == "Leitziele" and "Das Blatt „Leitziele“ fehlt" in e.message
 
 
-def test_a_renamed_column(probe: tuple[EmbeddedStore, WritePath]) -> None:
+def test_a_renamed_column(probe: Probe) -> None:
     errors = failing(probe, "umbenannte-spalte.xlsx")
     assert [(e.sheet, e.header) for e in errors] == [("Maßnahmen", "Code"), ("Maßnahmen", "Kennziffer")]
     assert "Die Spalte „Code“ fehlt" in errors[0].message
     assert errors[1].column == "A" and "Unbekannte Spalte „Kennziffer“" in errors[1].message
 
 
-def test_a_duplicate_code(probe: tuple[EmbeddedStore, WritePath]) -> None:
+def test_a_duplicate_code(probe: Probe) -> None:
     [e] = failing(probe, "doppelter-code.xlsx")
     assert where(e) == ("Leitziele", 3, "A", "Code") and e.value == "LZ1.1"
     assert "doppelt" in e.message and "Zeile 2" in e.message
 
 
-def test_a_reference_to_a_missing_leitziel(probe: tuple[EmbeddedStore, WritePath]) -> None:
+def test_a_reference_to_a_missing_leitziel(probe: Probe) -> None:
     [e] = failing(probe, "fehlendes-leitziel.xlsx")
     assert where(e) == ("Handlungsziele", 2, "F", "Leitziel") and e.value == "LZ9.9"
     assert e.kind == "verweis" and "Verweis ins Leere" in e.message
 
 
-def test_a_date_in_the_wrong_format(probe: tuple[EmbeddedStore, WritePath]) -> None:
+def test_a_date_in_the_wrong_format(probe: Probe) -> None:
     [e] = failing(probe, "falsches-datum.xlsx")
     assert where(e) == ("Maßnahmen", 2, "K", "Beginn") and e.value == "2025/01/31"
     assert "TT.MM.JJJJ" in e.message
 
 
-def test_text_in_a_number_column(probe: tuple[EmbeddedStore, WritePath]) -> None:
+def test_text_in_a_number_column(probe: Probe) -> None:
     [e] = failing(probe, "text-in-zahl.xlsx")
     assert where(e) == ("Messwerte", 2, "D", "Wert") and e.value == "ungefähr fünfzig"
     assert "Keine Zahl" in e.message
 
 
-def test_a_shacl_violation_comes_back_at_its_row_and_column(probe: tuple[EmbeddedStore, WritePath]) -> None:
+def test_a_shacl_violation_comes_back_at_its_row_and_column(probe: Probe) -> None:
     [e] = failing(probe, "regelverstoss.xlsx")
     assert where(e) == ("Maßnahmen", 2, "K", "Beginn") and e.value == "01.01.2027"
     assert e.kind == "regel" and "Beginn der Maßnahme liegt nach ihrem Ende" in e.message
 
 
-def test_every_error_is_reported_not_only_the_first(probe: tuple[EmbeddedStore, WritePath]) -> None:
+def test_every_error_is_reported_not_only_the_first(probe: Probe) -> None:
     errors = failing(probe, "mehrere-fehler.xlsx")
     assert [(e.sheet, e.header) for e in errors] == [
         ("Handlungsziele", "Leitziel"),
@@ -105,12 +102,12 @@ def test_every_error_is_reported_not_only_the_first(probe: tuple[EmbeddedStore, 
     ]
 
 
-def test_a_workbook_over_the_size_limit(probe: tuple[EmbeddedStore, WritePath]) -> None:
-    assert (DATA / "zu-gross.xlsx").stat().st_size >= 10 * 1024 * 1024
+def test_a_workbook_over_the_size_limit(probe: Probe) -> None:
+    assert (probe[2] / "zu-gross.xlsx").stat().st_size >= 10 * 1024 * 1024
     [e] = failing(probe, "zu-gross.xlsx")
     assert "zu groß" in e.message and "höchstens 5 MB" in e.message
 
 
-def test_a_file_that_is_not_a_workbook(probe: tuple[EmbeddedStore, WritePath]) -> None:
+def test_a_file_that_is_not_a_workbook(probe: Probe) -> None:
     [e] = failing(probe, "keine-arbeitsmappe.xlsx")
     assert e.kind == "datei" and "keine Excel-Arbeitsmappe" in e.message

@@ -15,19 +15,9 @@ from integrationsgraph.graph.core.config import ROOT, Settings
 from integrationsgraph.graph.sheets.errors import ImportFailed
 from integrationsgraph.graph.sheets.read import Limits, read_workbook, to_date, to_decimal
 from integrationsgraph.graph.sheets.to_rdf import build, slug
+from tests.data.sheets.make_bad import good_bytes
 
-DATA = Path(__file__).parents[2] / "data" / "sheets"
 BASE = "https://w3id.org/integrationsgraph/id/"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def files() -> None:
-    if not (DATA / "gut.xlsx").exists():
-        import sys
-        from importlib import import_module
-
-        sys.path.insert(0, str(DATA))
-        import_module("make_bad").make(DATA)
 
 
 @pytest.mark.parametrize(
@@ -83,7 +73,7 @@ def test_slugs_from_codes_and_names() -> None:
 
 def _messy() -> bytes:
     """gut.xlsx with a formula, a merged cell over two rows, an empty row and stray whitespace."""
-    wb = load_workbook(DATA / "gut.xlsx")
+    wb = load_workbook(io.BytesIO(good_bytes()))
     ws = wb["Leitziele"]
     ws["A3"], ws["B3"] = "  LZ1.2 ", "Zweites Leitziel\u00a0"
     field = "ABCDEFGHIJ"[[c.value for c in ws[1]].index("Handlungsfeld")]
@@ -120,13 +110,13 @@ def test_formulas_merged_cells_empty_rows_and_whitespace() -> None:
     assert any(t.object.value == "52.5" for t in built.triples if t.predicate.value.endswith("#wert"))
 
 
-def test_a_folder_of_csv_files_is_a_workbook(tmp_path: Path) -> None:
-    wb = load_workbook(DATA / "gut.xlsx")
+def test_a_folder_of_csv_files_is_a_workbook(tmp_path: Path, workbooks: Path) -> None:
+    wb = load_workbook(workbooks / "gut.xlsx")
     for ws in wb.worksheets:
         lines = [";".join("" if v is None else str(v) for v in row) for row in ws.iter_rows(values_only=True)]
         (tmp_path / f"{ws.title}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     from_csv = build(read_workbook(tmp_path), "probe", BASE)
-    from_xlsx = build(read_workbook(DATA / "gut.xlsx"), "probe", BASE)
+    from_xlsx = build(read_workbook(workbooks / "gut.xlsx"), "probe", BASE)
     assert from_csv.triples == from_xlsx.triples
 
 
@@ -140,7 +130,7 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 def _template_with(parts: dict[str, bytes]) -> bytes:
     """The real template (``gut.xlsx``) with some parts replaced or added."""
-    src = zipfile.ZipFile(DATA / "gut.xlsx")
+    src = zipfile.ZipFile(io.BytesIO(good_bytes()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info in src.infolist():
@@ -152,7 +142,8 @@ def _template_with(parts: dict[str, bytes]) -> bytes:
 
 
 def _first_sheet() -> str:
-    return sorted(n for n in zipfile.ZipFile(DATA / "gut.xlsx").namelist() if n.startswith("xl/worksheets/sheet"))[0]
+    names = zipfile.ZipFile(io.BytesIO(good_bytes())).namelist()
+    return sorted(n for n in names if n.startswith("xl/worksheets/sheet"))[0]
 
 
 def _sheet_xml(rows: int, cols: int, prolog: str = "") -> bytes:
@@ -251,8 +242,8 @@ def test_overlapping_merged_ranges_are_counted_before_opening(no_openpyxl: None)
     assert "verbundene Zellen mitgezählt" in message
 
 
-def test_the_template_and_a_large_workbook_pass_the_limits() -> None:
-    assert read_workbook(DATA / "gut.xlsx").sheets
+def test_the_template_and_a_large_workbook_pass_the_limits(workbooks: Path) -> None:
+    assert read_workbook(workbooks / "gut.xlsx").sheets
     assert read_workbook(ROOT / "data" / "musterstadt.xlsx").sheets
 
 

@@ -1,7 +1,7 @@
 """Regression checks for the example queries' speed that cannot be flaky: wording, and rows on generated data.
 
 ``benchmarks/example_queries.py`` measures them; FILTER NOT EXISTS and OPTIONAL + !BOUND grow
-quadratically on Oxigraph (``/work/shared/PERFORMANCE.md``), so they must not come back. The row counts
+quadratically on Oxigraph (``docs/architecture.md``), so they must not come back. The row counts
 on three fictional municipalities are derived from the generator's quads in plain Python (no SPARQL).
 """
 
