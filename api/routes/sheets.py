@@ -1,4 +1,5 @@
-"""Spreadsheets and versions over HTTP: ``POST /api/import`` (a workbook, with the write token) and
+"""Spreadsheets and versions over HTTP: ``POST /api/import`` (a workbook, with the write token),
+``POST /api/{dataset}/indikatoren/{key}/werte`` (an indicator's whole series as tidy CSV, with the write token) and
 ``GET /api/{dataset}/diff`` (what changed between two versions, JSON or text)."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ import time
 from typing import Annotated, Any
 
 import anyio.from_thread
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials
@@ -25,6 +26,7 @@ from integrationsgraph.api.errors import error_response
 from integrationsgraph.graph.datasets.versions import CURRENT, diff, version_graph, version_record
 from integrationsgraph.graph.sheets.errors import ImportFailed
 from integrationsgraph.graph.sheets.read import Limits
+from integrationsgraph.graph.sheets.tidy import import_values
 from integrationsgraph.graph.sheets.workbook import import_workbook
 
 router = APIRouter(tags=["Arbeitsmappen und Versionen"], route_class=TokenFirst)  # the token before the body
@@ -104,6 +106,62 @@ async def import_sheet(
         return error_response(
             422, f"{name}: {len(errors)} Fehler in der Arbeitsmappe; nichts wurde geschrieben.", errors
         )
+    return JSONResponse(body)
+
+
+KEY = r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,120}$"
+
+
+@router.post(
+    "/api/{dataset}/indikatoren/{key}/werte",
+    summary="Messwerte eines Indikators als CSV einlesen: die Datei ersetzt seine ganze Reihe",
+    description="Der Körper ist eine CSV-Datei (`text/csv`, UTF-8, Komma, Dezimalpunkt) mit `Jahr` zuerst und "
+    "`Wert` zuletzt, dazwischen wahlweise `Stichtag`, `Einheit`, `Gebiet`, `Geschlecht`, `Altersgruppe` "
+    "(docs/messwerte.md). Danach hat der Indikator genau die Werte der Datei; die Antwort zählt neue, geänderte, "
+    "entfernte und unveränderte Werte.",
+    dependencies=[Depends(require_token)],
+    responses={
+        200: {"description": "Eingelesen: Zeilen, neu, geändert, entfernt, unverändert"},
+        413: {"description": "Datei zu groß (INTEGRATIONSGRAPH_IMPORT_MAX_BYTES)"},
+        415: {"description": "Kein text/csv"},
+        422: {"description": "Fehler in der Datei, je Zeile und Spalte; nichts geschrieben"},
+    },
+)
+async def import_indicator_values(
+    request: Request,
+    ctx: ContextDep,
+    dataset: DatasetName,
+    key: Annotated[str, Path(pattern=KEY, description="Kennung oder Code des Indikators, z. B. `i1-1-1-1`")],
+) -> JSONResponse:
+    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if kind not in ("text/csv", "text/plain", "application/csv"):
+        return error_response(415, "Bitte die Messwerte als CSV senden (Content-Type: text/csv).")
+    limit = ctx.settings.import_max_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return error_response(413, f"Die Datei ist zu groß (höchstens {limit / 1048576:.3g} MB).")
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > limit:
+            return error_response(413, f"Die Datei ist zu groß (höchstens {limit / 1048576:.3g} MB).")
+    graph = version_graph(dataset, CURRENT)
+    if graph not in ctx.store.graphs():
+        return error_response(404, f"Den Datensatz „{dataset}“ gibt es nicht.")
+    name = f"{key}.csv"
+
+    def run() -> dict[str, Any]:
+        result = import_values(
+            ctx.writer, bytes(data), graph, ctx.settings.base_iri, dataset, key, source=name, max_bytes=limit
+        )
+        return {"dataset": dataset, **result.to_dict(), "text": result.text()}
+
+    try:
+        body = await run_in_threadpool(run)
+    except ImportFailed as exc:
+        errors = [e.to_dict() for e in exc.errors]
+        status = 404 if len(errors) == 1 and errors[0]["kind"] == "verweis" and not errors[0]["row"] else 422
+        return error_response(status, str(exc).split("\n", 1)[0], errors)
     return JSONResponse(body)
 
 

@@ -122,6 +122,8 @@ YES_NO = (("ja", "true"), ("nein", "false"))
 UMSETZUNGSSTATUS = tuple((s, f"{KIO}{s}") for s in ("geplant", "laufend", "abgeschlossen", "ausgesetzt"))
 ZIELRICHTUNG = tuple((s, f"{KIO}{s}") for s in ("steigend", "fallend", "halten"))
 INDIKATORTYP = (("Kontextindikator", f"{KIO}Kontextindikator"), ("Wirkungsindikator", f"{KIO}Wirkungsindikator"))
+GESCHLECHT = tuple((s, s) for s in ("weiblich", "männlich", "divers"))
+"""The values of ``kio:geschlecht`` (ontology/monitoring.ttl), a plain string: label and value are the same."""
 EINHEIT = (("Prozent", f"{UNIT}PERCENT"), ("Anzahl", f"{UNIT}NUM"), ("Euro", f"{UNIT}EUR"), ("Jahre", f"{UNIT}YR"))
 TURNUS = (
     ("jährlich", f"{FREQ}ANNUAL"),
@@ -419,16 +421,31 @@ SHEETS: tuple[Sheet, ...] = (
                 f"{SDMX_DIM}refArea",
                 targets=("Akteure", f"{OTHER}:sozialraum"),
                 required=True,
-                note="Die Kommune (Akteure) oder ein Sozialraum.",
+                note="Die Kommune (Akteure) oder ein Sozialraum (Weitere Einträge).",
             ),
             Column("Stichtag", Kind.DATE, f"{KIO}stichtag", required=True),
             Column("Wert", Kind.DECIMAL, f"{KIO}wert", required=True, note="Zahl, z. B. 1.234,5."),
             Column("Einheit", Kind.CHOICE, f"{KIO}einheit", choices=EINHEIT, note="Nur wenn anders angegeben."),
+            Column(
+                "Geschlecht",
+                Kind.STRING,
+                f"{KIO}geschlecht",
+                choices=GESCHLECHT,
+                note="Nur bei einer Aufschlüsselung: weiblich, männlich oder divers; leer = alle.",
+                newer=True,
+            ),
+            Column(
+                "Altersgruppe",
+                Kind.STRING,
+                f"{KIO}altersgruppe",
+                note="Nur bei einer Aufschlüsselung, z. B. „18 bis unter 25“; leer = alle.",
+                newer=True,
+            ),
             *_texts("des Messwerts")[:2],
             *_tail(),
         ),
         ref_by="label",
-        description="Messwerte: ein Wert je Indikator, Gebiet und Stichtag.",
+        description="Messwerte: ein Wert je Indikator, Stichtag und Aufschlüsselung (Gebiet, Geschlecht, Alter).",
     ),
     Sheet(
         "Akteure",

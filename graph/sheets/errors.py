@@ -42,11 +42,11 @@ class CellError:
 class ImportFailed(IntegrationsgraphError):
     """The workbook cannot be imported; nothing was written. Carries every error found, not only the first."""
 
-    def __init__(self, source: str, errors: list[CellError]) -> None:
+    def __init__(self, source: str, errors: list[CellError], *, where: str = "in der Arbeitsmappe") -> None:
         self.source = source
         self.errors = sorted(errors, key=_order)
         n = len(self.errors)
-        head = f"{source}: {n} Fehler in der Arbeitsmappe; nichts wurde geschrieben."
+        head = f"{source}: {n} Fehler {where}; nichts wurde geschrieben."
         super().__init__("\n".join([head, *(f"  {e.text()}" for e in self.errors)]))
 
     def to_dict(self) -> dict[str, Any]:

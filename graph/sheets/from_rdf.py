@@ -252,7 +252,7 @@ def _cell_value(col: Column, o: object) -> object:
         return None
     try:
         if k in (Kind.CODE, Kind.STRING) and dt == "string" and text == text.strip() and text:
-            return text
+            return text if not col.choices or col.choice_label(text) == text else None
         if k == Kind.DECIMAL and dt == "decimal":
             return Decimal(text)
         if k == Kind.INTEGER and dt == "integer":

@@ -281,6 +281,12 @@ GUIDE_LINES = (
         "aus dem Code gebildet (LZ1.1 → lz1-1), sonst aus der Bezeichnung. Eine vergebene Kennung nicht mehr "
         "ändern: Sonst gilt der Eintrag als gelöscht und neu angelegt."
     ),
+    (
+        "• Blatt „Messwerte“: eine Zeile je Wert; eine Zeitreihe sind mehrere Zeilen desselben Indikators mit "
+        "verschiedenem Stichtag. Die Kennung wird aus Indikator, Stichtag und Aufschlüsselung gebildet "
+        "(i1-1-1-1-2025, i1-1-1-1-2025-nordstadt). Aufschlüsselungen: Gebiet = ein Sozialraum statt der Kommune, "
+        "Geschlecht (weiblich, männlich, divers), Altersgruppe; ohne sie ist es die Hauptreihe der ganzen Gemeinde."
+    ),
     "• Spalte „Fiktiv“: „ja“ nur bei erfundenen Beispieldaten.",
     (
         "• Blatt „Weitere Angaben“: alles, wofür es keine Spalte gibt (z. B. Herkunftsangaben), als Subjekt /"

@@ -8,7 +8,6 @@ give the same IRI, so a re-import finds the same resources.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,22 +44,16 @@ from integrationsgraph.graph.sheets.read import (
     to_integer,
     to_text,
 )
+from integrationsgraph.graph.sheets.values import BREAKDOWNS, ValueIdentity, duplicate_message, slug
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+$")
 _YES = {"ja", "j", "x", "wahr", "true", "1", "yes"}
 _NO = {"nein", "n", "falsch", "false", "0", "no"}
+VALUES = "Messwerte"
+"""The sheet whose rows are named by indicator, Stichtag and breakdown (:mod:`graph.sheets.values`)."""
 SEPARATOR = ";"
 """Between several references in one cell (names may contain commas)."""
-
-
-def slug(text: str) -> str:
-    """Lower-case ASCII, umlauts transliterated, words joined with ``-`` (``LZ1.1`` → ``lz1-1``)."""
-    text = text.lower()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("&", " und ")):
-        text = text.replace(a, b)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def lit(value: str | int | Decimal | date | bool, datatype: str = "string") -> ox.Literal:
@@ -114,6 +107,7 @@ class Builder:
         self.triples: set[ox.Triple] = set()
         self.origins: dict[str, tuple[str, int]] = {}
         self.missing: list[tuple[Item, Column]] = []
+        self._values: dict[ValueIdentity, Item] = {}
 
     # -- errors ------------------------------------------------------------------------------------------
 
@@ -146,7 +140,7 @@ class Builder:
         try:
             item.values[col.header] = self._parse(col, raw)
         except ValueError as exc:
-            own = col.kind in (Kind.KEY, Kind.EMAIL) and str(exc)  # the other kinds raise with the value, not a message
+            own = col.kind in (Kind.KEY, Kind.EMAIL) and str(exc)  # the others raise with the value, not a message
             self.error(item, col.header, raw, own or _expected(col))
             return
         if col.kind == Kind.TYPE:
@@ -174,6 +168,10 @@ class Builder:
             if col.choice_iri(text) is None:
                 raise ValueError(_expected(col))
             return text
+        if k == Kind.STRING and col.choices:  # a word from a list (Geschlecht), stored as the list has it
+            if (chosen := col.choice_iri(text)) is None:
+                raise ValueError(_expected(col))
+            return chosen
         if k == Kind.EMAIL and not _EMAIL.match(text):
             raise ValueError("Keine E-Mail-Adresse. Bitte z. B. name@example.org eintragen.")
         if k == Kind.KEY and not _KEY.match(text):
@@ -210,12 +208,12 @@ class Builder:
             self._assign(item, key, seen_iris)
         self._seen_iris = seen_iris
 
-    def _assign(self, item: Item, key: str, seen: dict[str, Item]) -> None:
+    def _assign(self, item: Item, key: str, seen: dict[str, Item], *, derived: bool = False) -> None:
         kind = item.sheet.kind_for(item.type_iri)
         iri = f"{self.prefix}{kind}/{key}"
         other = seen.get(iri)
         if other is not None:
-            header = "Kennung" if item.key else ("Code" if item.text("Code") else "Bezeichnung")
+            header = "Kennung" if item.key or derived else ("Code" if item.text("Code") else "Bezeichnung")
             self.error(
                 item,
                 header,
@@ -283,7 +281,9 @@ class Builder:
                 names = names if isinstance(names, list) else [names]
                 refs[col.header] = [r for n in names if (r := self.resolve(item, col, str(n), index)) is not None]
             resolved[id(item)] = refs
-            if item.iri is None and item.type_iri is not None and not item.text("Code"):
+            if item.sheet.name == VALUES:
+                self._value(item, refs)
+            elif item.iri is None and item.type_iri is not None and not item.text("Code"):
                 parts = [r.key or "" for col in item.sheet.columns for r in refs.get(col.header, [])]
                 if any(parts):
                     self._assign(item, slug("-".join(parts)), self._seen_iris)
@@ -292,6 +292,31 @@ class Builder:
                 self.triples |= set(row_triples(item, resolved[id(item)]))
                 for frag in ("zeitraum", "beginn", "ende"):
                     self.origins.setdefault(f"{item.iri.value}#{frag}", (item.sheet.name, item.row.number))
+
+    def _value(self, item: Item, refs: dict[str, list[Item]]) -> None:
+        """A value's Kennung from indicator, Stichtag and breakdown (:mod:`graph.sheets.values`); a second row
+        with the same is a duplicate, named with both rows."""
+        indicator, area, day = refs.get("Indikator"), refs.get("Gebiet"), item.values.get("Stichtag")
+        if not indicator or not area or not isinstance(day, date):
+            return  # a missing or broken cell has its own error
+        place = area[0]
+        ident = ValueIdentity(
+            indicator[0].iri.value if indicator[0].iri else "",
+            place.iri.value if place.iri else None,
+            day,
+            item.text("Geschlecht"),
+            item.text("Altersgruppe"),
+        )
+        other = self._values.get(ident)
+        if other is not None:
+            shown = tuple(h for h in ("Indikator", "Gebiet", "Stichtag", *BREAKDOWNS[1:]) if h in item.row.letters)
+            self.error(item, "Stichtag", day, duplicate_message(other.row.number, item.row.number, shown), "doppelt")
+            return
+        self._values[ident] = item
+        if item.iri is not None or item.key is not None:
+            return  # the row has its own Kennung
+        sozialraum = place.key if place.sheet.kind_for(place.type_iri) == "sozialraum" else None
+        self._assign(item, ident.key(indicator[0].key or "", sozialraum), self._seen_iris, derived=True)
 
     def required(self) -> None:
         """An empty required cell is an error, unless "Weitere Angaben" states that property for the row.

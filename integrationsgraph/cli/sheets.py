@@ -1,4 +1,5 @@
-"""Command-line commands for spreadsheets and versions: ``template``, ``import``, ``diff`` (and the xlsx export).
+"""Command-line commands for spreadsheets and versions: ``template``, ``import``, ``import-werte`` (an indicator's
+values as tidy CSV), ``diff`` (and the xlsx export).
 
 Registered on the main group by :func:`add_sheet_commands`; ``integrationsgraph export x.xlsx --dataset NAME``
 calls :func:`export_xlsx`.
@@ -16,6 +17,7 @@ from integrationsgraph.cli.common import opened, settings_for, store_option
 from integrationsgraph.graph.core.config import GRAPH_BASE, Settings
 from integrationsgraph.graph.datasets.versions import diff, version_graph, version_record
 from integrationsgraph.graph.sheets.errors import ImportFailed
+from integrationsgraph.graph.sheets.tidy import import_values
 from integrationsgraph.graph.sheets.workbook import export_workbook, import_workbook, private_count, template_bytes
 
 format_option = click.option(
@@ -52,6 +54,48 @@ def import_(store_path: Path | None, file: Path, dataset: str, version: str | No
         record = version_record(store, dataset, version) if version else []
         try:
             result = import_workbook(writer, file, graph, dataset, settings.base_iri, extra_triples=record)
+        except ImportFailed as exc:
+            if fmt == "json":
+                click.echo(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2))
+            else:
+                click.echo(str(exc), err=True)
+            sys.exit(1)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.text())
+
+
+@click.command(name="import-werte")
+@store_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dataset", required=True, help="Dataset name (musterstadt).")
+@click.option("--indikator", "indicator", required=True, help="The indicator's code (I1.1.1.1) or Kennung.")
+@click.option("--version", "version", default=None, help="Into this stored version (2025) instead of the dataset.")
+@format_option
+def import_values_(
+    store_path: Path | None, file: Path, dataset: str, indicator: str, version: str | None, fmt: str
+) -> None:
+    """Import one indicator's values from a tidy CSV file (Jahr first, Wert last): the file REPLACES the indicator's
+    whole series; errors per line and column, nothing written on error."""
+
+    settings = _settings(store_path)
+    with opened(settings) as (store, writer):
+        graph = version_graph(dataset, version) if version else version_graph(dataset, "aktuell")
+        if graph not in store.graphs():
+            what = f"die Version „{version}“ des Datensatzes „{dataset}“" if version else f"den Datensatz „{dataset}“"
+            raise click.UsageError(f"Im Speicher gibt es {what} nicht.")
+        try:
+            result = import_values(
+                writer,
+                file.read_bytes(),
+                graph,
+                settings.base_iri,
+                dataset,
+                indicator,
+                source=file.name,
+                max_bytes=settings.import_max_bytes,
+            )
         except ImportFailed as exc:
             if fmt == "json":
                 click.echo(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2))
@@ -108,6 +152,6 @@ def export_xlsx(store_path: Path | None, file: Path, graph: str | None) -> None:
 
 
 def add_sheet_commands(group: click.Group) -> None:
-    """Register ``template``, ``import`` and ``diff`` on the main command group."""
-    for command in (template, import_, diff_):
+    """Register ``template``, ``import``, ``import-werte`` and ``diff`` on the main command group."""
+    for command in (template, import_, import_values_, diff_):
         group.add_command(command)

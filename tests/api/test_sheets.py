@@ -186,3 +186,77 @@ def test_an_import_whose_client_hung_up_writes_nothing(client: TestClient) -> No
     assert "disconnect" in handed
     assert next(m for m in messages if m["type"] == "http.response.start")["status"] == 400
     assert "probe-weg" not in {d["name"] for d in client.get("/api/datasets").json()}
+
+
+# --- POST /api/{dataset}/indikatoren/{key}/werte: an indicator's series as tidy CSV ---------------------------
+
+
+CSV = {"Content-Type": "text/csv; charset=utf-8"}
+
+
+def post_values(client: TestClient, text: str | bytes, key: str = "i1-1-1-1", **headers: str) -> httpx.Response:
+    body = text.encode() if isinstance(text, str) else text
+    return client.post(f"/api/probe-werte/indikatoren/{key}/werte", content=body, headers={**CSV, **headers})
+
+
+@pytest.fixture(scope="module")
+def probe_values(client: TestClient) -> TestClient:
+    response = upload(client, good_bytes(), dataset="probe-werte", headers=TOKEN)
+    assert response.status_code == 200, response.text
+    return client
+
+
+def test_values_need_the_token_before_the_body_is_read(probe_values: TestClient) -> None:
+    response = post_values(probe_values, b"Jahr,Wert\n" + b"2024,1\n" * 200_000)
+    assert response.status_code == 401 and "Schreib-Token" in response.json()["error"]
+
+
+def test_a_series_replaces_the_indicators_values(probe_values: TestClient) -> None:
+    response = post_values(probe_values, "Jahr,Wert\n2023,50.5\n2024,52.5\n2025,53\n", **TOKEN)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    # 2024 came from the workbook, without a unit or a label: the file gives it both (changed)
+    assert (body["added"], body["changed"], body["removed"], body["unchanged"]) == (2, 1, 0, 0)
+    assert body["code"] == "I1.1.1.1" and "ganze Reihe" in body["text"]
+    again = post_values(probe_values, "Jahr,Wert\n2025,53\n", **TOKEN).json()
+    assert (again["added"], again["changed"], again["removed"], again["unchanged"]) == (0, 0, 2, 1)
+
+
+def test_bad_values_are_refused_per_line_and_nothing_is_written(probe_values: TestClient) -> None:
+    before = probe_values.get("/api/probe-werte/messwerte").json()
+    response = post_values(probe_values, "Jahr,Region,Wert\n2024,Nord,x\n", **TOKEN)
+    assert response.status_code == 422
+    [e] = response.json()["errors"]
+    assert (e["row"], e["header"]) == (1, "Region") and "Unbekannte Spalte" in e["message"]
+    assert "nichts wurde geschrieben" in response.json()["error"]
+    assert probe_values.get("/api/probe-werte/messwerte").json() == before
+
+
+def test_an_unknown_indicator_is_404(probe_values: TestClient) -> None:
+    response = post_values(probe_values, "Jahr,Wert\n2024,1\n", key="i9-9", **TOKEN)
+    assert response.status_code == 404 and "gibt es im Datensatz" in response.json()["errors"][0]["message"]
+
+
+def test_values_are_csv_and_not_too_big(probe_values: TestClient, app_client: Callable[..., Any]) -> None:
+    response = post_values(probe_values, "Jahr,Wert\n2024,1\n", **{**TOKEN, "Content-Type": "application/json"})
+    assert response.status_code == 415
+    with app_client("embedded", "api-werte-klein", write_token="test-token", datasets=[], import_max_bytes=64) as c:
+        response = c.post(
+            "/api/x/indikatoren/i1/werte", content=b"Jahr,Wert\n" + b"2024,1\n" * 20, headers={**CSV, **TOKEN}
+        )
+        assert response.status_code == 413 and "zu groß" in response.json()["error"]
+
+
+def test_the_import_reads_what_the_csv_download_writes(app_client: Callable[..., Any]) -> None:
+    """Musterstadt's I2.1.1.1 (headline and Sozialräume, fiktiv): download, upload, nothing changes."""
+    with app_client("embedded", "api-werte-rund", write_token="test-token") as c:
+        download = c.get("/api/musterstadt/indikatoren/i2-1-1-1/werte.csv")
+        assert download.status_code == 200 and download.text.startswith("Jahr,Stichtag,Einheit,Gebiet")
+        lines = download.text.strip().count("\n")
+        assert lines == 12 and "Südviertel" in download.text
+        response = c.post(
+            "/api/musterstadt/indikatoren/i2-1-1-1/werte", content=download.content, headers={**CSV, **TOKEN}
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert (body["added"], body["changed"], body["removed"], body["unchanged"]) == (0, 0, 0, lines)

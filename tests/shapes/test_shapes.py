@@ -26,6 +26,7 @@ from integrationsgraph.graph.core.errors import ValidationFailed
 from integrationsgraph.graph.rdf.io import parse_file
 from integrationsgraph.graph.store.embedded import Change, Store
 from integrationsgraph.graph.write.path import WritePath
+from tests.data.shapes.today import turtle
 
 ROOT = Path(__file__).resolve().parents[2]
 SHAPES_DIR = ROOT / "shapes"
@@ -52,7 +53,7 @@ class Result(NamedTuple):
 def load_turtle(paths: Iterable[Path]) -> rdflib.Graph:
     graph = rdflib.Graph()
     for path in paths:
-        graph.parse(path, format="turtle")
+        graph.parse(data=turtle(path), format="turtle")  # @HEUTE@ is today (tests/data/shapes/today.py)
     return graph
 
 
