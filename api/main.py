@@ -13,9 +13,13 @@ from integrationsgraph.api.deps import AppContext
 from integrationsgraph.api.routes import analysis as analysis_routes
 from integrationsgraph.api.routes import chain, compare, home, linked_data, resources, search, sheets
 from integrationsgraph.api.routes import maps as maps_routes
+from integrationsgraph.api.routes import monitoring as monitoring_routes
+from integrationsgraph.api.routes import progress as progress_routes
 from integrationsgraph.api.routes import publish as publish_routes
+from integrationsgraph.api.routes import reports as report_routes
 from integrationsgraph.api.routes.sparql import router as sparql_router
 from integrationsgraph.graph.core.config import Settings
+from integrationsgraph.graph.monitoring import assessments
 from integrationsgraph.graph.shacl.validate import Shapes
 from integrationsgraph.graph.store.privacy import Privacy
 from integrationsgraph.graph.store.remote import connect
@@ -32,8 +36,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = connect(settings)  # a remote SPARQL server when store_url is set
         try:
             shapes = Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir)
-            writer = WritePath(store, shapes, Privacy.from_settings(settings))
+            derivers = [assessments.deriver(settings.base_iri)]  # the progress graphs stay current
+            writer = WritePath(store, shapes, Privacy.from_settings(settings), derivers)
             bootstrap(writer, settings)
+            writer.derive(assessments.missing(store))
             app.state.ctx = AppContext(settings=settings, store=store, shapes=shapes, writer=writer)
             yield
         finally:
@@ -56,8 +62,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(sheets.router)
     app.include_router(analysis_routes.router)
+    app.include_router(progress_routes.router)
+    app.include_router(monitoring_routes.router)
     app.include_router(maps_routes.router)
     app.include_router(publish_routes.router)
+    app.include_router(report_routes.router)  # the Sachstandsbericht: /berichte, /berichte/{dataset}(.pdf)
     return app
 
 

@@ -35,6 +35,10 @@ SMALL: dict[str, list[str]] = {
     "import": ["--rows", "500", "--repeat", "1"],
     "publish": ["--municipalities", "1", "--repeat", "1"],
     "scale": ["--sizes", "1", "--quick", "--pyvis-nodes", "300"],
+    "progress": ["--towns", "10", "--repeat", "1"],
+    "monitoring_pages": ["--municipalities", "10", "--sample", "5", "--repeat", "3"],
+    "report": ["--repeat", "1"],
+    "values_import": ["--lines", "500", "--repeat", "1"],
 }
 """Arguments per script at the small scale (every script in ``benchmarks/`` except this one and ``_helpers``)."""
 

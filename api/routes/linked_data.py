@@ -18,11 +18,11 @@ from fastapi.templating import Jinja2Templates
 from integrationsgraph import __version__
 from integrationsgraph.api.deps import ContextDep, DatasetName
 from integrationsgraph.api.errors import error_response
+from integrationsgraph.api.routes import monitoring
 from integrationsgraph.graph.core.config import TEMPLATES, Settings, dataset_name, graph_iri
 from integrationsgraph.graph.core.iris import KIO, PREFIXES, sparql_prefixes
 from integrationsgraph.graph.core.links import safe_href
 from integrationsgraph.graph.resources.as_json import value
-from integrationsgraph.graph.resources.chain import GAPS, scorecard, tree
 from integrationsgraph.graph.resources.describe import describe, exists
 from integrationsgraph.graph.store.embedded import Store
 from integrationsgraph.graph.store.graphs import dataset_graphs
@@ -213,9 +213,14 @@ async def resource_page(
     }
     template = "resource.html"
     if any(t.iri == KIO + "Handlungsfeld" for t in page.types):
-        chain = await run_in_threadpool(tree, store, graph, iri, lang)
-        extra |= {"chain": chain, "score": scorecard(chain), "gap_texts": GAPS}
+        # the goal chain, its scorecard, the indicators' status and the measures' delivery (cached per revision)
+        extra |= await run_in_threadpool(monitoring.field_extra, store, dataset, iri, lang)
         template = "field.html"
+    elif any(t.iri == KIO + "Indikator" for t in page.types):
+        shown = await run_in_threadpool(monitoring.indicator_extra, store, dataset, iri, lang)
+        if shown is not None:
+            extra |= shown
+            template = "indicator.html"
     response = templates.TemplateResponse(request, template, _context(request, settings, lang, **extra))
     response.headers["Vary"] = "Accept"
     return response

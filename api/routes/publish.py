@@ -27,7 +27,7 @@ from integrationsgraph.graph.core.config import ONTOLOGY_GRAPH, TEMPLATES, Setti
 from integrationsgraph.graph.core.errors import NotFound
 from integrationsgraph.graph.core.iris import PREFIXES
 from integrationsgraph.graph.publish import live as publish_live
-from integrationsgraph.graph.publish.catalog import serialize_catalog
+from integrationsgraph.graph.publish.catalog import FileInfo, serialize_catalog
 from integrationsgraph.graph.publish.ontology_docs import document
 from integrationsgraph.graph.publish.release import DUMPS
 from integrationsgraph.graph.publish.site import ONTOLOGY_LICENCE, SOURCE, environment
@@ -49,6 +49,19 @@ DUMP_TYPES = {
 }
 LIVE_LINKS = {"home": "/", "ontology": "/ontology", "catalog": "/catalog.ttl", "void": "/.well-known/void"}
 Page = Annotated[int, Query(ge=1, description="Seite des Katalogs (Hydra-Blätterung)")]
+
+
+def report_files(name: str, title: str) -> list[FileInfo]:
+    """The Sachstandsbericht as two more distributions of each dataset, at the addresses api/routes/reports.py
+    serves (made on request, so the live catalog names no size or checksum for them)."""
+    return [
+        FileInfo(
+            f"berichte/{name}", "html", f"{title} – Sachstandsbericht (HTML)", f"{title} – progress report (HTML)"
+        ),
+        FileInfo(
+            f"berichte/{name}.pdf", "pdf", f"{title} – Sachstandsbericht (PDF)", f"{title} – progress report (PDF)"
+        ),
+    ]
 
 
 def site_of(request: Request, settings: Settings) -> str:
@@ -83,7 +96,7 @@ async def _catalog(request: Request, ctx: ContextDep, page: int, suffix: str | N
     def page_url(n: int) -> str:
         return f"{site}{path}?page={n}"
 
-    triples = await run_in_threadpool(publish_live.catalog, ctx.store, ctx.settings, site, page, page_url)
+    triples = await run_in_threadpool(publish_live.catalog, ctx.store, ctx.settings, site, page, page_url, report_files)
     return rdf_response(serialize_catalog(triples, RDF[key][1], site), key, suffix is None)
 
 

@@ -117,7 +117,8 @@ PURPOSE_QUERY = PREFIXES + "SELECT ?a ?f WHERE { GRAPH ?g { ?a org:purpose ?f } 
 
 
 def analysis_graphs(store: Store) -> list[str]:
-    """Dataset graphs to analyse: not the system graphs, nor derived ones (``…/privat``, ``…/metriken``)."""
+    """Dataset graphs to analyse: not the system graphs, nor derived ones (``…/privat``, ``…/metriken``,
+    ``…/fortschritt``)."""
     return [g for g in dataset_graphs(store) if "/" not in dataset_name(g)]
 
 

@@ -8,6 +8,7 @@ What it writes (paths below OUT_DIR)::
     ontology/index.html           the ontology's documentation; ontology.ttl the ontology itself
     dumps/{dataset|alle}.{ttl,nt.gz,jsonld,rdf,trig}
     tabellen/{dataset}/{table}.csv  main classes as tables for spreadsheets
+    berichte/{dataset}.{html,pdf} the Sachstandsbericht, when the caller passes ``extras`` (the CLI does)
     datensaetze/{dataset}.html    one page per dataset
     id/{dataset}/{kind}/{slug}.html and .ttl   one page and one RDF file per resource
     release.json, SHA256SUMS      the release: version, dates, previous version, checksums
@@ -37,7 +38,7 @@ from integrationsgraph.graph.publish.release import (
     now_utc,
     take_snapshot,
 )
-from integrationsgraph.graph.publish.site import build_site
+from integrationsgraph.graph.publish.site import Extras, build_site
 from integrationsgraph.graph.store.embedded import Store
 
 
@@ -83,8 +84,11 @@ def _swap(work: Path, out_dir: Path) -> None:
         shutil.rmtree(old)
 
 
-def publish(store: Store, settings: Settings, out_dir: Path, *, published: str | None = None) -> PublishResult:
-    """Build the static site in ``out_dir`` from the store's public data (see the module docstring)."""
+def publish(
+    store: Store, settings: Settings, out_dir: Path, *, published: str | None = None, extras: Extras | None = None
+) -> PublishResult:
+    """Build the static site in ``out_dir`` from the store's public data (see the module docstring); ``extras``
+    adds files to each dataset's distributions (the CLI passes the Sachstandsberichte, docs/berichte.md)."""
     start = time.perf_counter()
     steps: dict[str, float] = {}
     work, previous = _prepare(out_dir)
@@ -94,7 +98,7 @@ def publish(store: Store, settings: Settings, out_dir: Path, *, published: str |
         release = next_release(previous, {n: digest(ts) for n, ts in snapshot.datasets.items()}, published or now_utc())
         steps["snapshot"] = time.perf_counter() - t
         site = Site(work)
-        build_site(site, snapshot, release, settings, steps)
+        build_site(site, snapshot, release, settings, steps, extras)
         # release.json names the downloads; SHA256SUMS every file (pages included).
         release.files = {p: i for p, i in sorted(site.files.items()) if not p.startswith(("id/", "datensaetze/"))}
         sums = "".join(f"{info['sha256']}  {path}\n" for path, info in sorted(site.files.items()))

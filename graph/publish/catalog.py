@@ -63,6 +63,8 @@ FORMATS: dict[str, Format] = {
     "rdf": Format("RDF/XML", "RDF_XML", "application/rdf+xml"),
     "trig": Format("TriG", "RDF_TRIG", "application/trig"),
     "csv": Format("CSV", "CSV", "text/csv"),
+    "html": Format("HTML", "HTML", "text/html"),  # the Sachstandsbericht (graph/monitoring/report_pdf.py)
+    "pdf": Format("PDF", "PDF", "application/pdf"),
 }
 
 

@@ -48,8 +48,15 @@ def _cached(
     return _CACHE.get_or_make((store.revision(), stamp, id(settings), *key), make)
 
 
-def entries(snap: Snapshot, settings: Settings) -> tuple[list[DatasetEntry], str | None, str | None]:
-    """The catalog's datasets with their dumps, and the catalog's issued and modified dates (if known)."""
+ExtraFiles = Callable[[str, str], list[FileInfo]]
+"""(dataset name, its title) → more distributions, served by a higher layer (``/berichte/…``: api/routes/publish.py)."""
+
+
+def entries(
+    snap: Snapshot, settings: Settings, extra: ExtraFiles | None = None
+) -> tuple[list[DatasetEntry], str | None, str | None]:
+    """The catalog's datasets with their dumps (and ``extra`` files), and the catalog's issued and modified dates
+    (if known)."""
     release = load_release(settings.publish_dir)
     labels = german_labels(snap.ontology)
     out = []
@@ -62,7 +69,7 @@ def entries(snap: Snapshot, settings: Settings) -> tuple[list[DatasetEntry], str
         files = [
             FileInfo(f"dumps/{name}.{s}", s, f"{short} – {FORMATS[s].label}", f"{short} – {FORMATS[s].label}")
             for s in DUMPS
-        ]
+        ] + (extra(name, short) if extra is not None else [])
         out.append(
             DatasetEntry(
                 name=name,
@@ -78,12 +85,19 @@ def entries(snap: Snapshot, settings: Settings) -> tuple[list[DatasetEntry], str
     return out, (release.catalog_issued if release else None), (release.published if release else None)
 
 
-def catalog(store: Store, settings: Settings, site: str, page: int, page_url: Callable[[int], str]) -> list[ox.Triple]:
+def catalog(
+    store: Store,
+    settings: Settings,
+    site: str,
+    page: int,
+    page_url: Callable[[int], str],
+    extra: ExtraFiles | None = None,
+) -> list[ox.Triple]:
     """One page of the live catalog; :class:`NotFound` for a page that does not exist."""
 
     def make() -> list[ox.Triple]:
         snap = take_snapshot(store, settings)
-        found, issued, modified = entries(snap, settings)
+        found, issued, modified = entries(snap, settings, extra)
         pages = max(1, -(-len(found) // settings.catalog_page_size))
         if not 1 <= page <= pages:
             raise NotFound(f"Den Katalog gibt es nur auf den Seiten 1 bis {pages}.")
@@ -91,7 +105,7 @@ def catalog(store: Store, settings: Settings, site: str, page: int, page_url: Ca
             found, settings, site, issued=issued, modified=modified, page=page, page_url=page_url, home=""
         )
 
-    return _cached(store, settings, ("catalog", site, page, page_url(page)), make)
+    return _cached(store, settings, ("catalog", site, page, page_url(page), extra), make)
 
 
 def dataset_dump(store: Store, settings: Settings, name: str, suffix: str) -> bytes:

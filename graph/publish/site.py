@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,6 +92,23 @@ def licence_info(iri: str, settings: Settings, datasets: str = "") -> Licence:
     return Licence(iri, name, homepage, attribution, datasets)
 
 
+@dataclass(frozen=True)
+class ExtraFile:
+    """A file a higher layer adds to a dataset's distributions (the Sachstandsbericht, from graph/monitoring):
+    written, checksummed and catalogued like the dumps. ``fmt`` is a key of :data:`FORMATS`."""
+
+    path: str
+    fmt: str
+    title_de: str
+    title_en: str
+    data: bytes
+
+
+Extras = Callable[[str], list[ExtraFile]]
+"""Dataset name → its extra files. graph.publish may not import graph.monitoring (a higher layer), so the caller
+(``integrationsgraph publish``) passes this in (docs/berichte.md)."""
+
+
 def links(root: str) -> dict[str, str]:
     """The navigation, relative to a page ``root`` (``""`` in the site's root, ``"../"`` one folder down)."""
     return {
@@ -121,6 +139,7 @@ class Build:
     catalog_pages: list[dict[str, str]] = field(default_factory=list)
     texts: dict[str, tuple[str, str]] = field(default_factory=dict)
     groups: dict[str, dict[str, list[dict[str, str]]]] = field(default_factory=dict)
+    extras: Extras | None = None
 
     @property
     def base(self) -> str:
@@ -136,10 +155,18 @@ class Build:
         return [licence_info(licence_of(self.settings, name), self.settings)]
 
 
-def build_site(site: Site, snap: Snapshot, release: Release, settings: Settings, steps: dict[str, float]) -> None:
-    """Write every artefact of the release into ``site``."""
+def build_site(
+    site: Site,
+    snap: Snapshot,
+    release: Release,
+    settings: Settings,
+    steps: dict[str, float],
+    extras: Extras | None = None,
+) -> None:
+    """Write every artefact of the release into ``site`` (and each dataset's ``extras``, if given)."""
     labels = german_labels(snap.ontology)
-    b = Build(site, snap, release, settings, labels, {n: GraphIndex(ts, labels) for n, ts in snap.datasets.items()})
+    indexes = {n: GraphIndex(ts, labels) for n, ts in snap.datasets.items()}
+    b = Build(site, snap, release, settings, labels, indexes, extras=extras)
     for step, run in (
         ("dumps", _dumps),
         ("catalog", _catalog),
@@ -173,6 +200,8 @@ def _dumps(b: Build) -> None:
                 files.append(
                     _file(path, "csv", f"{short} – {de} (Tabelle)", f"{short} – {en} (table)", b.site.write(path, data))
                 )
+        for x in b.extras(name) if b.extras is not None else []:
+            files.append(_file(x.path, x.fmt, x.title_de, x.title_en, b.site.write(x.path, x.data)))
         r = b.release.datasets[name]
         b.entries.append(
             DatasetEntry(
@@ -227,7 +256,7 @@ def _catalog(b: Build) -> None:
             e.name,
             b.texts[e.name][0],
             b.snap.datasets[e.name],
-            [f.path for f in e.files if f.fmt != "csv"],
+            [f.path for f in e.files if f.fmt in DUMPS],  # RDF dumps only (not the tables, not the report)
             licence_of(b.settings, e.name),
         )
         for e in b.entries

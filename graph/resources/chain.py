@@ -141,6 +141,16 @@ def tree(store: Store, graph: str, field: str, lang: str = "de") -> dict[str, An
                         "kooperationspartner": [
                             actor(a, "Kooperationspartner") for a in g.objects(m, KIO + "kooperationspartner")
                         ],
+                        "beginn": g.first(m, KIO + "beginn"),
+                        "ende": g.first(m, KIO + "ende"),
+                        "ressourcen": [
+                            {
+                                **g.node(r),
+                                "betrag_euro": g.first(r, KIO + "betragEuro"),
+                                "bewilligung": _local(g.first(r, KIO + "bewilligungsstatus")),
+                            }
+                            for r in g.objects(m, KIO + "hatRessource")
+                        ],
                     }
                 )
             inds = [indicator(i, hz) for i in g.objects(hz, KIO + "gemessenDurch")]
@@ -168,6 +178,11 @@ def tree(store: Store, graph: str, field: str, lang: str = "de") -> dict[str, An
         "akteure": sorted(actors.values(), key=lambda a: (-sum(a["rollen"].values()), a["label"].casefold())),
         "netzwerke": networks,
     }
+
+
+def _local(iri: str | None) -> str | None:
+    """``inErarbeitung`` for ``kio:inErarbeitung`` (a measure's resource: its approval status)."""
+    return iri.rsplit("#", 1)[-1] if iri else None
 
 
 def _unit(iri: str | None) -> str | None:

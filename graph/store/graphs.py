@@ -13,7 +13,7 @@ def dataset_graphs(store: Store) -> list[str]:
     """The named graphs that hold datasets: ``…/graph/{name}`` with a plain name.
 
     Not the ontology or the shapes, and not what hangs below a dataset (``…/{name}/privat``,
-    ``…/{name}/metriken``, ``…/{name}/v/2025``)."""
+    ``…/{name}/metriken``, ``…/{name}/fortschritt``, ``…/{name}/v/2025``)."""
     return [
         g
         for g in store.graphs()

@@ -103,6 +103,7 @@ def load_files(
     if bulk and isinstance(store, EmbeddedStore | RemoteStore) and all(empty.values()):
         with writer.lock:  # private triples still go to the companion graphs
             store.bulk_add([part for c in changes for part in split_change(store, c, writer.privacy)])
+        writer.derive(c.graph for c in changes)  # derived graphs (assessments) as after any other write
         seconds = time.perf_counter() - start
         return [LoadResult(c.graph, len(files), len(c.add), seconds, reports[c.graph]) for c in changes]
     results = []

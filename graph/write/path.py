@@ -15,6 +15,7 @@ guarded by the store's revision (for writers that do not take the lease); a lost
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -39,15 +40,23 @@ CONTEXT_DEPTH = 3
 → Leitziel → Handlungsfeld)."""
 MAX_ATTEMPTS = 40
 """How often a write starts over when other processes keep committing first."""
+Deriver = Callable[[Store, Sequence[str]], None]
+"""Keeps a derived graph current (the progress assessments, say): called with the graphs a write changed, right
+after its commit, still under the write lock and the store's lease. Registered by whoever builds the WritePath
+(a higher layer); a failing deriver is logged and never undoes the write."""
+_log = logging.getLogger(__name__)
 
 
 class WritePath:
     """Serialises writes in this process and validates each before it commits."""
 
-    def __init__(self, store: Store, shapes: Shapes, privacy: Privacy | None = None) -> None:
+    def __init__(
+        self, store: Store, shapes: Shapes, privacy: Privacy | None = None, derivers: Sequence[Deriver] = ()
+    ) -> None:
         self.store = store
         self.shapes = shapes
         self.privacy = privacy or Privacy.default()
+        self.derivers = list(derivers)
         self._read = WithCompanions(store)  # validation sees a dataset together with its private triples
         self._lock = threading.RLock()
         self._fast: SparqlValidator | Literal[False] | None = None  # compiled on the first whole-graph check
@@ -111,9 +120,26 @@ class WritePath:
                 except StoreConflict:
                     pass
                 else:
+                    self._derive([c.graph for c in changes])
                     return report
             time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # let the other writer finish
         raise WriteBusy()  # after MAX_ATTEMPTS lost races
+
+    def derive(self, graphs: Iterable[str]) -> None:
+        """Run the derivers for ``graphs`` changed outside :meth:`transact` (a bulk load), under lock and lease."""
+        changed = list(graphs)
+        if not changed or not self.derivers:
+            return
+        with self._lock, self.store.exclusive():
+            self._derive(changed)
+
+    def _derive(self, graphs: Sequence[str]) -> None:
+        changed = sorted(set(graphs))
+        for deriver in self.derivers:
+            try:
+                deriver(self.store, changed)
+            except Exception:  # the write has landed; a derived graph must not make it look failed
+                _log.exception("Abgeleiteter Graph nicht aktualisiert (%s) nach Änderung von %s", deriver, changed)
 
     def check(self, change: Change, *, among: Sequence[Change] = ()) -> Report:
         """The report the change would get, without writing anything.

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from integrationsgraph.graph.core.config import Settings
+from integrationsgraph.graph.monitoring import assessments
 from integrationsgraph.graph.shacl.validate import Shapes
 from integrationsgraph.graph.store.embedded import Store
 from integrationsgraph.graph.store.privacy import Privacy
@@ -81,8 +82,10 @@ def opened(settings: Settings) -> Iterator[tuple[Store, WritePath]]:
     store = connect(settings)
     try:
         shapes = Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir)
-        writer = WritePath(store, shapes, Privacy.from_settings(settings))
+        derivers = [assessments.deriver(settings.base_iri)]  # the progress graphs stay current
+        writer = WritePath(store, shapes, Privacy.from_settings(settings), derivers)
         bootstrap(writer, settings)
+        writer.derive(assessments.missing(store))
         yield store, writer
     finally:
         store.close()

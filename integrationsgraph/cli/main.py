@@ -15,7 +15,9 @@ import pyoxigraph as ox
 
 from integrationsgraph.cli.analysis import add_analysis_commands
 from integrationsgraph.cli.common import fail, opened, settings_for, store_option
+from integrationsgraph.cli.monitoring import add_monitoring_commands
 from integrationsgraph.cli.publish import publish_command
+from integrationsgraph.cli.report import report_command
 from integrationsgraph.cli.sheets import add_sheet_commands, export_xlsx
 from integrationsgraph.graph.core.config import dataset_name
 from integrationsgraph.graph.core.errors import IntegrationsgraphError, ValidationFailed
@@ -235,7 +237,9 @@ def generate(count: int, seed: int, output: Path) -> None:
 
 add_sheet_commands(main)  # spreadsheets and versions: template, import, diff
 add_analysis_commands(main)  # network analysis and maps: analyze, map
+add_monitoring_commands(main)  # monitoring: progress
 main.add_command(publish_command)  # open-data publication: publish OUT_DIR
+main.add_command(report_command)  # the Sachstandsbericht: report --dataset NAME -o FILE.pdf|.html
 
 if __name__ == "__main__":
     main()

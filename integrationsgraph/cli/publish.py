@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from integrationsgraph.cli.common import opened, settings_for, store_option
+from integrationsgraph.graph.monitoring.report_pdf import publication_files
 from integrationsgraph.graph.publish.build import publish
 
 
@@ -15,7 +16,8 @@ from integrationsgraph.graph.publish.build import publish
 @store_option
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def publish_command(store_path: Path | None, out_dir: Path, fmt: str) -> None:
+@click.option("--no-reports", is_flag=True, help="Leave out the Sachstandsberichte (berichte/*.html, *.pdf).")
+def publish_command(store_path: Path | None, out_dir: Path, fmt: str, no_reports: bool) -> None:
     """Publish the public data as a static site in OUT_DIR: catalog (DCAT-AP.de), dumps, VoID, docs, pages.
 
     Every run is a dated release; OUT_DIR must be empty or hold an earlier publication, whose content is
@@ -24,7 +26,7 @@ def publish_command(store_path: Path | None, out_dir: Path, fmt: str) -> None:
 
     settings = settings_for(store_path)
     with opened(settings) as (store, _writer):
-        result = publish(store, settings, out_dir)
+        result = publish(store, settings, out_dir, extras=None if no_reports else publication_files(store))
     if fmt == "json":
         data = {
             "out_dir": str(result.out_dir),

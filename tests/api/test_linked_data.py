@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from integrationsgraph.api.routes.linked_data import negotiate, page_url
 from integrationsgraph.graph.core.config import graph_iri
+from integrationsgraph.graph.monitoring.report_format import with_unit
 from integrationsgraph.graph.rdf.io import parse_file
 from tests.paths import REPO
 
@@ -105,8 +106,9 @@ def test_field_page_shows_the_chain_with_latest_values(client: TestClient) -> No
         assert lz["label"] in html
         for hz in lz["handlungsziele"]:
             for ind in hz["indikatoren"]:
-                if ind["letzter_wert"]:
-                    assert f"<strong>{ind['letzter_wert']['wert']}</strong>" in html
+                if ind["letzter_wert"]:  # German: 62,8 % (2025)
+                    shown = with_unit(float(ind["letzter_wert"]["wert"]), ind["einheit"])
+                    assert f"<strong>{shown} ({ind['letzter_wert']['stichtag'][:4]})</strong>" in html
 
 
 def test_fields_page_lists_every_dataset(client: TestClient) -> None:

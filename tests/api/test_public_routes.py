@@ -66,6 +66,7 @@ SPARQL_QUERIES = [
 
 NOT_APPLICABLE = {
     "/maps/assets/vis-network.min.js": "a static script shipped with the package; reads no store",
+    "/static/vendor/vega/{name}": "vendored chart scripts shipped with the package; read no store",
 }
 """GET routes not exercised, each with the reason."""
 
@@ -102,6 +103,18 @@ def exercised(c: TestClient) -> dict[str, list[tuple[str, dict[str, str]]]]:
         "/api/datasets": [("/api/datasets", {})],
         "/health": [("/health", {})],
         "/favicon.ico": [("/favicon.ico", {})],
+        "/monitoring": [("/monitoring", {})],
+        "/monitoring/{dataset}": [("/monitoring/musterstadt", {}), ("/monitoring/rheine", {})],
+        "/api/{dataset}/fortschritt": [
+            ("/api/musterstadt/fortschritt", {}),
+            ("/api/musterstadt/fortschritt?format=csv", {}),
+        ],
+        "/api/{dataset}/indikatoren/{key}/werte.csv": [
+            (f"/api/musterstadt/indikatoren/{s}/werte.csv", {}) for s in slugs["indikatoren"]
+        ],
+        "/berichte": [("/berichte", {})],
+        "/berichte/{dataset}": [("/berichte/musterstadt", {})],
+        "/berichte/{dataset}.pdf": [("/berichte/musterstadt.pdf", {})],  # compressed: its text is in test_report
         "/store": [
             ("/store?default", ttl),
             (f"/store?graph={quote(MUSTER)}", ttl),

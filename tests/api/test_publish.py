@@ -153,9 +153,14 @@ def test_the_real_server_serves_the_catalog_a_harvester_can_parse(live_server: s
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/rdf+xml")
     catalog = rdflib.Graph().parse(data=r.content, format="xml")
     assert len(set(catalog.subjects(rdflib.RDF.type, DCAT.Dataset))) == 2
-    assert all(str(u).startswith(f"{live_server}/dumps/") for u in catalog.objects(None, DCAT.downloadURL))
-    dump = httpx.get(str(next(iter(catalog.objects(None, DCAT.downloadURL)))), timeout=60)
+    urls = sorted(str(u) for u in catalog.objects(None, DCAT.downloadURL))
+    # the dumps, and the Sachstandsbericht as page and PDF (docs/berichte.md)
+    assert all(u.startswith((f"{live_server}/dumps/", f"{live_server}/berichte/")) for u in urls), urls
+    assert f"{live_server}/berichte/rheine.pdf" in urls and f"{live_server}/berichte/musterstadt" in urls
+    dump = httpx.get(next(u for u in urls if "/dumps/" in u), timeout=60)
     assert dump.status_code == 200 and dump.content
+    page = httpx.get(f"{live_server}/berichte/rheine", timeout=60)
+    assert page.status_code == 200 and "Indikatoren werden noch erarbeitet" in page.text
 
 
 def test_the_dumps_page_for_browsers_links_every_dump_and_names_the_licence(client: TestClient) -> None:

@@ -59,7 +59,7 @@ def code(g: rdflib.Graph, node: Any) -> str:
 def test_listing_has_every_query_with_de_and_en(live_server: str) -> None:
     listing = httpx.get(f"{live_server}/api/queries").json()
     names = {q["name"] for q in listing}
-    assert len(names) == 10 == len(list((ROOT / "queries").glob("*.rq")))
+    assert len(names) == 11 == len(list((ROOT / "queries").glob("*.rq")))
     assert all(q["description"]["de"] and q["description"]["en"] for q in listing)
     chain = next(q for q in listing if q["name"] == "kette-eines-feldes")
     assert list(chain["parameters"]) == ["feld"]

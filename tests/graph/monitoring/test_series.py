@@ -1,0 +1,168 @@
+"""Reading indicators with their series, targets and settings: Musterstadt, and a small fictional dataset with every
+property, on the embedded store and on a SPARQL server — in a fixed number of queries, not one per indicator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from integrationsgraph.graph.core.config import Settings, graph_iri
+from integrationsgraph.graph.monitoring.model import Observation, Target, Thresholds
+from integrationsgraph.graph.monitoring.series import indicator, indicators
+from integrationsgraph.graph.shacl.validate import Shapes
+from integrationsgraph.graph.store.embedded import EmbeddedStore, Store
+from integrationsgraph.graph.write.load import bootstrap
+from integrationsgraph.graph.write.path import WritePath
+
+ID = "https://w3id.org/integrationsgraph/id/probe/"
+MS = "https://w3id.org/integrationsgraph/id/musterstadt/"
+KIO = "https://w3id.org/integrationsgraph/ontology#"
+PROBE = f"""
+@base <{ID}> .
+@prefix kio: <{KIO}> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix unit: <http://qudt.org/vocab/unit/> .
+@prefix freq: <http://publications.europa.eu/resource/authority/frequency/> .
+@prefix sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#> .
+
+<konzept/k> a kio:Integrationskonzept ; dct:issued "2022-05-01"^^xsd:date ; kio:gemeinde <akteur/stadt> .
+<akteur/stadt> skos:prefLabel "Probestadt (fiktiv)"@de .
+<sozialraum/altstadt> a kio:Sozialraum ; skos:prefLabel "Altstadt"@de , "Old town"@en .
+<datenquelle/d> a kio:Datenquelle ; skos:prefLabel "Statistikstelle (fiktiv)"@de .
+<handlungsziel/h> a kio:Handlungsziel ; kio:gemessenDurch <indikator/a> .
+
+<indikator/a> a kio:Indikator ;
+    skos:prefLabel "Quote A (fiktiv)"@de , "Rate A"@en ; skos:notation "I1.10" ;
+    skos:definition "Fiktive Quote."@de ;
+    kio:einheit unit:PERCENT ; kio:zielrichtung kio:fallend ; kio:indikatortyp kio:Kontextindikator ;
+    dct:source <datenquelle/d> ; dct:accrualPeriodicity freq:ANNUAL ;
+    kio:basisjahr 2020 ; kio:schwelleAufKurs 0.9 ; kio:schwelleRateFortschritt 0.004 ;
+    kio:manuellerFortschrittsstatus kio:verschlechterung ;
+    kio:begruendungFortschrittsstatus "Neue Zählweise ab 2023 (fiktiv)."@de ;
+    kio:berichtsstatus kio:datenVerfuegbar .
+<zielvorgabe/a> a kio:Zielvorgabe ; kio:fuerIndikator <indikator/a> ;
+    kio:ausgangswert 40.0 ; kio:ausgangsdatum "2020-12-31"^^xsd:date ;
+    kio:zielwert 30.0 ; kio:zieldatum "2028-12-31"^^xsd:date .
+<messwert/a-2020> a kio:Messwert ; kio:indikator <indikator/a> ; sdmx-dimension:refArea <akteur/stadt> ;
+    kio:stichtag "2020-12-31"^^xsd:date ; kio:wert 40.0 ; kio:einheit unit:PERCENT .
+<messwert/a-2021> a kio:Messwert ; kio:indikator <indikator/a> ;
+    kio:stichtag "2021-12-31"^^xsd:date ; kio:wert 38.5 .
+<messwert/a-2021-altstadt> a kio:Messwert ; kio:indikator <indikator/a> ; sdmx-dimension:refArea <sozialraum/altstadt> ;
+    kio:stichtag "2021-12-31"^^xsd:date ; kio:wert 45.0 .
+<messwert/a-2021-w> a kio:Messwert ; kio:indikator <indikator/a> ; kio:geschlecht "weiblich" ;
+    kio:altersgruppe "18 bis unter 25" ; kio:stichtag "2021-12-31"^^xsd:date ; kio:wert 36.0 .
+
+<indikator/b> a kio:Indikator ; skos:prefLabel "Zahl B (fiktiv)"@de ; skos:notation "I1.9" ;
+    kio:zielrichtung kio:halten ; kio:berichtsstatus kio:datenquellenanalyse .
+"""
+
+
+def load_probe(store: Store) -> None:
+    triples = [q.triple for q in ox.parse(PROBE.encode(), format=ox.RdfFormat.TURTLE)]
+    store.apply(graph_iri("probe"), add=triples, replace=True)
+
+
+@pytest.fixture
+def store(backend: Store) -> Store:
+    load_probe(backend)
+    return backend
+
+
+def test_every_property_is_read(store: Store) -> None:
+    found = indicators(store, "probe")
+    assert [i.code for i in found] == ["I1.9", "I1.10"]  # numbers compared as numbers
+    a = found[1]
+    assert (a.iri, a.dataset, a.label, a.definition) == (
+        f"{ID}indikator/a",
+        "probe",
+        "Quote A (fiktiv)",
+        "Fiktive Quote.",
+    )
+    assert a.unit == "http://qudt.org/vocab/unit/PERCENT"
+    assert (a.direction, a.kind, a.source) == ("fallend", "Kontextindikator", "Statistikstelle (fiktiv)")
+    assert a.frequency == "http://publications.europa.eu/resource/authority/frequency/ANNUAL"
+    assert a.reporting == "complete"
+    assert a.base_year == 2020  # kio:basisjahr beats the concept's 2022
+    assert a.thresholds == Thresholds(substantial=0.9, moderate=0.6, rate_substantial=0.015, rate_moderate=0.004)
+    assert (a.manual_status, a.manual_reason) == ("deterioration", "Neue Zählweise ab 2023 (fiktiv).")
+    assert a.goals == (f"{ID}handlungsziel/h",)
+    assert a.targets == (Target(f"{ID}zielvorgabe/a", 2020, 40.0, 2028, 30.0),)
+
+
+def test_headline_and_breakdowns(store: Store) -> None:
+    a = indicator(store, "probe", f"{ID}indikator/a")
+    assert a is not None
+    unit = "http://qudt.org/vocab/unit/PERCENT"
+    assert a.headline == (
+        Observation(f"{ID}messwert/a-2020", 2020, "2020-12-31", 40.0, unit),  # area = the municipality
+        Observation(f"{ID}messwert/a-2021", 2021, "2021-12-31", 38.5),  # no area
+    )
+    breakdowns = {o.breakdown: o.value for o in a.observations if o.breakdown}
+    assert breakdowns == {
+        (("Gebiet", "Altstadt"),): 45.0,
+        (("Geschlecht", "weiblich"), ("Altersgruppe", "18 bis unter 25")): 36.0,
+    }
+    english = indicator(store, "probe", f"{ID}indikator/a", lang="en")
+    assert english is not None and english.label == "Rate A"
+    assert {o.breakdown for o in english.observations} >= {(("Gebiet", "Old town"),)}
+
+
+def test_without_values_or_override(store: Store) -> None:
+    b = indicator(store, "probe", f"{ID}indikator/b")
+    assert b is not None
+    assert (b.base_year, b.reporting, b.observations, b.targets, b.thresholds) == (
+        2022,  # the concept's dct:issued
+        "notstarted",
+        (),
+        (),
+        Thresholds(),
+    )
+    assert (b.manual_status, b.unit, b.source) == (None, None, None)
+
+
+def test_unknown_indicator_or_dataset(store: Store) -> None:
+    assert indicator(store, "probe", f"{ID}indikator/zzz") is None
+    assert indicators(store, "gibt-es-nicht") == []
+
+
+class Counting:
+    """A store that counts its look-ups (queries and index look-ups of many nodes at once)."""
+
+    def __init__(self, inner: Store) -> None:
+        self.inner, self.calls = inner, 0
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("query", "outgoing", "incoming", "triples"):
+            self.calls += 1
+        return getattr(self.inner, name)
+
+
+@pytest.fixture(scope="module")
+def musterstadt(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
+    settings = Settings(store=tmp_path_factory.mktemp("series") / "store")
+    store = EmbeddedStore(settings.store)
+    bootstrap(WritePath(store, Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir)), settings)
+    return store
+
+
+def test_musterstadt(musterstadt: EmbeddedStore) -> None:
+    found = indicators(musterstadt, "musterstadt")
+    assert len(found) == 22
+    first = found[0]
+    assert (first.code, first.label) == ("I1.1.1.1", "Anteil der Integrationskursabschlüsse mit Niveau B1")
+    assert first.base_year == 2021  # the concept was adopted on 18.03.2021
+    assert [(o.year, o.value) for o in first.headline][-1] == (2025, 62.8)
+    assert first.targets[0].target_value == 66.0 and first.targets[0].target_year == 2027
+    assert first.source == "Kursstatistik der Volkshochschule Musterstadt"
+    assert first.goals == (f"{MS}handlungsziel/hz1-1-1",)
+    assert indicators(musterstadt, "rheine") == []  # Rheine's indicators are still being worked out
+
+
+def test_a_fixed_number_of_queries_not_one_per_indicator(musterstadt: EmbeddedStore) -> None:
+    counting = Counting(musterstadt)
+    assert len(indicators(counting, "musterstadt")) == 22  # type: ignore[arg-type]
+    assert counting.calls == 1  # the graph read once (one request on a SPARQL server)
