@@ -17,7 +17,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -26,11 +26,11 @@ import pyoxigraph as ox
 
 from integrationsgraph.graph.core.cells import neutralise
 from integrationsgraph.graph.core.config import GRAPH_BASE, dataset_name, graph_iri
-from integrationsgraph.graph.core.iris import KIO, PROV, RDF, SKOS, XSD
+from integrationsgraph.graph.core.iris import DCT, KIO, PROV, RDF, SDMX_DIM, SKOS, XSD
 from integrationsgraph.graph.monitoring.model import STATUS_CONCEPT, STATUS_DE, Assessment, Indicator
 from integrationsgraph.graph.monitoring.progress import assess_all
-from integrationsgraph.graph.monitoring.series import indicators
-from integrationsgraph.graph.store.embedded import Store
+from integrationsgraph.graph.monitoring.series import LINKS, PROPERTIES, indicators
+from integrationsgraph.graph.store.embedded import Change, Store
 from integrationsgraph.graph.store.graphs import dataset_graphs
 
 SUFFIX = "/fortschritt"
@@ -198,22 +198,75 @@ def datasets_of(graphs: Sequence[str]) -> list[str]:
     return names
 
 
-def deriver(base_iri: str) -> Callable[[Store, Sequence[str]], None]:
-    """The write path's hook (:data:`graph.write.path.Deriver`): rebuild the assessments of every changed dataset."""
+WATCHED_TYPES = frozenset(
+    KIO + t for t in ("Indikator", "Messwert", "Zielvorgabe", "Integrationskonzept", "Datenquelle", "Sozialraum")
+)
+"""The kinds of resource whose triples an assessment reads (series.py): a change to anything else leaves it as is."""
+WATCHED_PREDICATES = frozenset(
+    {
+        *PROPERTIES,
+        *(p.value for p in LINKS),
+        DCT + "issued",
+        KIO + "gemeinde",
+        SDMX_DIM + "refArea",
+        *(KIO + p for p in ("stichtag", "wert", "geschlecht", "altersgruppe")),
+        *(KIO + p for p in ("ausgangswert", "ausgangsdatum", "zielwert", "zieldatum")),
+    }
+)
+"""Every predicate series.py reads; a triple with one of them (on a subject not typed otherwise in the same change)
+makes a change relevant."""
 
-    def derive(store: Store, graphs: Sequence[str]) -> None:
+
+def relevant(change: Change) -> bool:
+    """Whether ``change`` may alter an assessment: a whole-graph replace always; else a triple typing a watched kind,
+    or a watched predicate on a subject the change does not show to be of another kind (a new Maßnahme's label does
+    not count; a label patched alone might be an indicator's, so it does)."""
+    if change.replace or change.graph.endswith(SUFFIX):  # an edit of the derived graph itself is undone
+        return True
+    triples = [*change.add, *change.remove]
+    kinds: dict[Any, set[str]] = {}
+    for t in triples:
+        if t.predicate.value == RDF + "type" and isinstance(t.object, ox.NamedNode):
+            kinds.setdefault(t.subject, set()).add(t.object.value)
+    for t in triples:
+        if t.predicate.value == RDF + "type":
+            if isinstance(t.object, ox.NamedNode) and t.object.value in WATCHED_TYPES:
+                return True
+        elif t.predicate.value in WATCHED_PREDICATES:
+            known = kinds.get(t.subject)
+            if known is None or known & WATCHED_TYPES:
+                return True
+    return False
+
+
+class Deriver:
+    """The write path's hook (:data:`graph.write.path.Deriver`): rebuild the assessments of every changed dataset,
+    for the changes that may alter them (:func:`relevant`)."""
+
+    def __init__(self, base_iri: str) -> None:
+        self.base_iri = base_iri
+
+    def __repr__(self) -> str:
+        return "assessments.Deriver"
+
+    def wants(self, change: Change) -> bool:
+        return relevant(change)
+
+    def __call__(self, store: Store, graphs: Sequence[str]) -> None:
         for name in datasets_of(graphs):
             if name in ("ontology", "shapes", "system"):
                 continue
             try:
-                refresh(store, name, base_iri)
+                refresh(store, name, self.base_iri)
             except Exception:
                 # No stale verdict: without a fresh assessment the old one goes too.
                 store.apply(assessment_graph(graph_iri(name)), replace=True)
                 raise
 
-    derive.__qualname__ = "assessments.deriver"
-    return derive
+
+def deriver(base_iri: str) -> Deriver:
+    """The deriver to hand to ``WritePath(…, derivers=[…])``."""
+    return Deriver(base_iri)
 
 
 def missing(store: Store) -> list[str]:

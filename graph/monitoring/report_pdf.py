@@ -18,11 +18,14 @@ from typing import Any
 from urllib.request import url2pathname
 
 import jinja2
+import pyoxigraph as ox
 from markupsafe import Markup
 from weasyprint import HTML  # type: ignore[import-untyped]
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
-from integrationsgraph.graph.core.config import ROOT, TEMPLATES
+from integrationsgraph.graph.core.config import ROOT, TEMPLATES, graph_iri
+from integrationsgraph.graph.core.iris import PREFIXES
+from integrationsgraph.graph.monitoring.assessments import assessment_graph
 from integrationsgraph.graph.monitoring.model import STATUS_DE, STATUS_KEYS
 from integrationsgraph.graph.monitoring.report import NO_INDICATORS, SYMBOLS, Sachstand, sachstand
 from integrationsgraph.graph.monitoring.report_format import day
@@ -99,14 +102,34 @@ def render_pdf(report: Sachstand) -> bytes:
 
 def publication_files(store: Store, stichtag: date | None = None) -> Extras:
     """What ``integrationsgraph publish`` adds to each dataset: its report as ``berichte/{dataset}.html`` and
-    ``.pdf`` (graph.publish cannot import this room; the command passes this function in)."""
+    ``.pdf``, and its stored progress assessments as ``fortschritt/{dataset}-fortschritt.ttl`` — the same verdicts
+    the pages, the report and ``/sparql`` show (graph.publish cannot import this room; the command passes this
+    function in)."""
 
     def files(dataset: str) -> list[ExtraFile]:
         report = sachstand(store, dataset, stichtag)
         de, en = f"{report.concept} – Sachstandsbericht", f"{report.concept} – progress report"
-        return [
+        out = [
             ExtraFile(f"berichte/{dataset}.html", "html", f"{de} (HTML)", f"{en} (HTML)", render_html(report).encode()),
             ExtraFile(f"berichte/{dataset}.pdf", "pdf", f"{de} (PDF)", f"{en} (PDF)", render_pdf(report)),
         ]
+        verdicts = assessment_turtle(store, dataset)
+        if verdicts:
+            de, en = f"{report.concept} – Fortschrittsbewertungen", f"{report.concept} – progress assessments"
+            out.append(
+                ExtraFile(f"fortschritt/{dataset}-fortschritt.ttl", "ttl", f"{de} (Turtle)", f"{en} (Turtle)", verdicts)
+            )
+        return out
 
     return files
+
+
+def assessment_turtle(store: Store, dataset: str) -> bytes:
+    """The dataset's stored assessment graph (``…/{dataset}/fortschritt``) as Turtle, in N-Triples order; empty
+    when the dataset has no indicators."""
+    graph = assessment_graph(graph_iri(dataset))
+    if graph not in store.graphs():
+        return b""
+    triples = sorted(store.triples(graph), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return data or b""

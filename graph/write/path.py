@@ -43,7 +43,9 @@ MAX_ATTEMPTS = 40
 Deriver = Callable[[Store, Sequence[str]], None]
 """Keeps a derived graph current (the progress assessments, say): called with the graphs a write changed, right
 after its commit, still under the write lock and the store's lease. Registered by whoever builds the WritePath
-(a higher layer); a failing deriver is logged and never undoes the write."""
+(a higher layer); a failing deriver is logged and never undoes the write. A deriver may have a method
+``wants(change) -> bool``: then only the graphs of the changes it wants are handed to it (a write that cannot
+touch what it derives costs nothing)."""
 _log = logging.getLogger(__name__)
 
 
@@ -120,7 +122,7 @@ class WritePath:
                 except StoreConflict:
                     pass
                 else:
-                    self._derive([c.graph for c in changes])
+                    self._derive([c.graph for c in changes], changes)
                     return report
             time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # let the other writer finish
         raise WriteBusy()  # after MAX_ATTEMPTS lost races
@@ -133,9 +135,15 @@ class WritePath:
         with self._lock, self.store.exclusive():
             self._derive(changed)
 
-    def _derive(self, graphs: Sequence[str]) -> None:
-        changed = sorted(set(graphs))
+    def _derive(self, graphs: Sequence[str], changes: Sequence[Change] | None = None) -> None:
         for deriver in self.derivers:
+            wants: Callable[[Change], bool] | None = getattr(deriver, "wants", None)
+            if changes is not None and wants is not None:
+                changed = sorted({c.graph for c in changes if wants(c)})
+            else:
+                changed = sorted(set(graphs))
+            if not changed:
+                continue
             try:
                 deriver(self.store, changed)
             except Exception:  # the write has landed; a derived graph must not make it look failed

@@ -3,6 +3,7 @@ files, their checksums, and their distributions in a catalog that still conforms
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from rdflib.namespace import SH
 
 from integrationsgraph.cli.main import main
+from integrationsgraph.graph.monitoring.model import STATUS_CONCEPT
 from integrationsgraph.graph.publish.catalog import codelist_triples
 from integrationsgraph.graph.rdf.io import rdflib_graph
 from tests.paths import DCAT_AP_SHAPES
@@ -104,6 +106,21 @@ def test_publish_includes_the_reports_as_distributions_and_the_catalog_conforms(
     assert reports[f"{BASE}berichte/musterstadt.pdf"] == (f"{eu}PDF", f"{iana}application/pdf")
     assert reports[f"{BASE}berichte/rheine.html"] == (f"{eu}HTML", f"{iana}text/html")
     assert len(reports) == 4
+    # the stored verdicts are published too, and they are the ones `progress` gives
+    verdicts = rdflib.Graph().parse(site / "fortschritt" / "musterstadt-fortschritt.ttl", format="turtle")
+    kio = rdflib.Namespace("https://w3id.org/integrationsgraph/ontology#")
+    published = {
+        str(verdicts.value(a, kio.bewerteterIndikator)): str(verdicts.value(a, kio.fortschrittsstatus))
+        for a in verdicts.subjects(rdflib.RDF.type, kio.Fortschrittsbewertung)
+    }  # fmt: skip
+    code, out = run("progress", "--store", str(store_path), "--dataset", "musterstadt", "--format", "json")
+    assert (
+        code == 0
+        and published == {a["indicator"]: str(kio[STATUS_CONCEPT[a["status"]]]) for a in json.loads(out)}
+        and len(published) > 10
+    )
+    assert f"{BASE}fortschritt/musterstadt-fortschritt.ttl" in {str(o) for o in catalog.objects(None, DCAT.downloadURL)}
+    assert not (site / "fortschritt" / "rheine-fortschritt.ttl").exists()  # no indicators, no verdicts
     titles = {str(t) for d in catalog.subjects(DCAT.downloadURL, rdflib.URIRef(f"{BASE}berichte/musterstadt.pdf"))
               for t in catalog.objects(d, DCT.title) if t.language == "de"}  # fmt: skip
     assert titles == {"Integrationskonzept Musterstadt (fiktiv) – Sachstandsbericht (PDF)"}
@@ -114,7 +131,7 @@ def test_publish_includes_the_reports_as_distributions_and_the_catalog_conforms(
     _ok, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
     assert isinstance(report, rdflib.Graph)
     violations = [r for r in report.subjects(SH.resultSeverity, SH.Violation)]
-    assert violations == []
+    assert violations == [], _text
     void = rdflib.Graph().parse(site / "void.ttl", format="turtle", publicID=BASE)
     assert not [o for o in void.objects(None, VOID.dataDump) if "/berichte/" in str(o)]  # a report is no RDF dump
     page = (site / "datensaetze" / "musterstadt.html").read_text(encoding="utf-8")

@@ -122,6 +122,42 @@ def test_every_write_refreshes_the_verdict(loaded: tuple[Store, WritePath]) -> N
     assert props(store, node)["fortschrittsstatus"] == [KIO + "aufKurs"]
 
 
+def test_a_write_that_cannot_change_a_verdict_does_not_rebuild_them(loaded: tuple[Store, WritePath]) -> None:
+    """A measure's status or a new measure leave the assessments alone (no cost on such writes); a value does not."""
+    store, writer = loaded
+    node = MS + "fortschritt/i1-1-1-1"
+    when = _value_of(store, node, "generatedAtTime")
+    measure = ox.NamedNode(MS + "massnahme/test-ohne-wirkung")
+    label = ox.Triple(
+        measure, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), ox.Literal("x", language="de")
+    )
+    typed = ox.Triple(measure, ox.NamedNode(assessments.RDF + "type"), ox.NamedNode(KIO + "Massnahme"))
+    assert not assessments.relevant(Change(G, add=[typed, label]))  # a new measure with its label
+    assert assessments.relevant(Change(G, add=[label]))  # a label alone might be an indicator's
+    assert assessments.relevant(Change(G, replace=True))
+    assert assessments.relevant(Change(FORTSCHRITT, add=[label]))
+    status = ox.NamedNode(KIO + "umsetzungsstatus")
+    m = next(t.subject for t in store.triples(G) if t.predicate == status)
+    before = next(t for t in store.outgoing(G, [m]) if t.predicate == status)
+    after = ox.Triple(
+        m, status, ox.NamedNode(KIO + "abgeschlossen" if before.object.value.endswith("laufend") else KIO + "laufend")
+    )
+    writer.write(Change(G, add=[after], remove=[before]), validate_change=False)
+    try:
+        assert _value_of(store, node, "generatedAtTime") == when
+    finally:
+        writer.write(Change(G, add=[before], remove=[after]), validate_change=False)
+    mw = ox.NamedNode(MS + "messwert/i1-1-1-1-2025")
+    label = ox.Triple(
+        mw, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), ox.Literal("Wert 2025", language="de")
+    )
+    writer.write(Change(G, add=[label]), validate_change=False)
+    try:
+        assert _value_of(store, node, "generatedAtTime") != when
+    finally:
+        writer.write(Change(G, remove=[label]), validate_change=False)
+
+
 def test_an_edit_of_the_derived_graph_alone_is_overwritten(loaded: tuple[Store, WritePath]) -> None:
     store, writer = loaded
     node = ox.NamedNode(MS + "fortschritt/i1-1-1-1")
