@@ -89,7 +89,7 @@ class IndicatorPage:
     kind: str
     goals: list[dict[str, str | None]]
     breakdowns: list[Breakdown]
-    locale: dict[str, Any] = field(default_factory=lambda: {"format": FORMAT_LOCALE, "time": TIME_FORMAT_LOCALE})
+    locale: dict[str, Any] = field(default_factory=lambda: dict(format=FORMAT_LOCALE, time=TIME_FORMAT_LOCALE))
 
 
 def breakdowns(ind: Indicator) -> list[Breakdown]:
