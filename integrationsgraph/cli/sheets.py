@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any, NoReturn, Protocol
 
 import click
 
@@ -23,6 +24,25 @@ from integrationsgraph.graph.sheets.workbook import export_workbook, import_work
 format_option = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
 )
+
+
+def _refused(exc: ImportFailed, fmt: str) -> NoReturn:
+    """An import's errors (per cell or line) as JSON on stdout or as text on stderr; exit code 1."""
+    if fmt == "json":
+        click.echo(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(str(exc), err=True)
+    sys.exit(1)
+
+
+class _Result(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+    def text(self) -> str: ...
+
+
+def _imported(result: _Result, fmt: str) -> None:
+    """An import's result (``to_dict()`` as JSON, or its ``text()``)."""
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else result.text())
 
 
 def _settings(store_path: Path | None) -> Settings:
@@ -55,15 +75,8 @@ def import_(store_path: Path | None, file: Path, dataset: str, version: str | No
         try:
             result = import_workbook(writer, file, graph, dataset, settings.base_iri, extra_triples=record)
         except ImportFailed as exc:
-            if fmt == "json":
-                click.echo(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2))
-            else:
-                click.echo(str(exc), err=True)
-            sys.exit(1)
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(result.text())
+            _refused(exc, fmt)
+    _imported(result, fmt)
 
 
 @click.command(name="import-werte")
@@ -97,15 +110,8 @@ def import_values_(
                 max_bytes=settings.import_max_bytes,
             )
         except ImportFailed as exc:
-            if fmt == "json":
-                click.echo(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2))
-            else:
-                click.echo(str(exc), err=True)
-            sys.exit(1)
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(result.text())
+            _refused(exc, fmt)
+    _imported(result, fmt)
 
 
 @click.command(name="diff")
