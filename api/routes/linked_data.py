@@ -45,6 +45,7 @@ Lang = Annotated[str, Query(pattern="^(de|en)$", description="Sprache der Seite"
 UI = {
     "de": {
         "fields": "Handlungsfelder",
+        "reports": "Berichte",
         "search": "Suche",
         "type": "Art",
         "links_in": "Verweise auf diese Ressource",
@@ -69,6 +70,7 @@ UI = {
     },
     "en": {
         "fields": "Fields of action",
+        "reports": "Reports",
         "search": "Search",
         "type": "Type",
         "links_in": "Links to this resource",

@@ -1,11 +1,12 @@
 """Indicators with their series, targets and settings, read from a dataset graph in one go.
 
-:func:`indicators` reads the dataset's graph once (``Store.triples``: one index scan on the embedded store, one
-Graph Store request on a SPARQL server) and picks out, in Python, every ``kio:Indikator`` with its properties,
-what points at it (the goals measured by it, its Zielvorgaben, its Messwerte), the concept's adoption year and
-municipality, and the labels of data sources and areas. That costs the same on both backends and does not grow
-with the other datasets in the store (SPARQL joins here did: benchmarks/progress.py). :func:`indicator` reads one
-indicator with a few look-ups of the nodes around it instead (its page need not read the whole graph).
+:func:`indicators` reads the properties it needs from the dataset's graph (``Store.having``: one index scan per
+property on the embedded store, one query on a SPARQL server; a dataset's actors, measures and networks are not
+read at all) and picks out, in Python, every ``kio:Indikator`` with its properties, what points at it (the goals
+measured by it, its Zielvorgaben, its Messwerte), the concept's adoption year and municipality, and the labels of
+data sources and areas. That costs the same on both backends and does not grow with the other datasets in the
+store (SPARQL joins here did: benchmarks/progress.py). :func:`indicator` reads one indicator with a few look-ups
+of the nodes around it instead (its page need not read the whole graph).
 
 The headline series is the values without breakdown: their area (``sdmx-dimension:refArea``) is the
 municipality of the concept (``kio:gemeinde``) or not given, and they carry no ``kio:geschlecht`` or
@@ -64,6 +65,24 @@ LINKS = {
     ox.NamedNode(KIO + "indikator"): "value",
 }
 """What points at an indicator: a goal measured by it, its Zielvorgabe, its Messwert."""
+_LINK_KEYS = {p.value: key for p, key in LINKS.items()}
+NEEDED = tuple(
+    ox.NamedNode(p)
+    for p in dict.fromkeys(
+        [
+            RDF + "type",
+            *PROPERTIES,
+            *(p.value for p in LINKS),
+            *(KIO + p for p in ("stichtag", "wert", "einheit", "geschlecht", "altersgruppe", "gemeinde")),
+            *(KIO + p for p in ("zieldatum", "zielwert", "ausgangsdatum", "ausgangswert")),
+            SDMX_DIM + "refArea",
+            DCT + "issued",
+        ]
+    )
+)
+"""Every property :func:`indicators` reads (the labels of sources and areas are ``skos:prefLabel``, among
+:data:`PROPERTIES`): a dataset's other triples (actors, measures, networks …) are never turned into Python
+objects."""
 _STATUS_BY_CONCEPT = {KIO + local: key for key, local in STATUS_CONCEPT.items()}
 _REPORTING_BY_CONCEPT = {KIO + local: key for key, local in REPORTING_CONCEPT.items()}
 Props = dict[str, list[Any]]
@@ -117,7 +136,7 @@ def _texts(props: Props, predicate: str) -> dict[str, str]:
 
 def _read(store: Store, dataset: str, only: str | None, lang: str) -> list[Indicator]:
     graph = graph_iri(dataset)
-    triples = list(store.triples(graph)) if only is None else _around(store, graph, ox.NamedNode(only))
+    triples = store.having(graph, NEEDED) if only is None else _around(store, graph, ox.NamedNode(only))
     return _build(triples, dataset, only, lang)
 
 
@@ -135,54 +154,40 @@ def _around(store: Store, graph: str, node: ox.NamedNode) -> list[ox.Triple]:
 
 
 def _build(triples: list[ox.Triple], dataset: str, only: str | None, lang: str) -> list[Indicator]:
-    """Indicators from the triples of a dataset graph (all of it, or what :func:`_around` gathered): one pass to
-    index them by subject, then only the subjects an indicator needs are read."""
-    by_subject: dict[Any, list[ox.Triple]] = defaultdict(list)
-    indicators: set[Any] = set()
-    concepts: set[Any] = set()
-    pointing: list[ox.Triple] = []
+    """Indicators from the triples of a dataset graph (its :data:`NEEDED` properties, or what :func:`_around`
+    gathered): one pass indexes them by subject and predicate, as strings (hashing strings is cheaper than
+    hashing pyoxigraph terms), then each indicator is put together from look-ups."""
+    props: dict[str, Props] = {}
+    pointing: list[tuple[str, str, str]] = []
     for t in triples:
-        by_subject[t.subject].append(t)
-        p = t.predicate
-        if p == TYPE:
-            if t.object == INDICATOR:
-                indicators.add(t.subject)
-            elif t.object == CONCEPT:
-                concepts.add(t.subject)
-        elif p in LINKS:
-            pointing.append(t)
+        subject = t.subject
+        if not isinstance(subject, ox.NamedNode):
+            continue
+        p, o = t.predicate.value, t.object
+        props.setdefault(subject.value, {}).setdefault(p, []).append(o)
+        if p in _LINK_KEYS and isinstance(o, ox.NamedNode):
+            pointing.append((_LINK_KEYS[p], subject.value, o.value))
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for node, found in props.items():
+        for o in found.get(TYPE.value, ()):
+            kinds[o.value].add(node)
+    indicators = kinds[INDICATOR.value]
     if only is not None:
-        indicators &= {ox.NamedNode(only)}
+        indicators &= {only}
     if not indicators:
         return []
-    props: dict[str, Props] = {}
-
-    def read(node: Any) -> Props:
-        key = node.value
-        if key not in props:
-            found: Props = {}
-            for t in by_subject.get(node, ()):
-                found.setdefault(t.predicate.value, []).append(t.object)
-            props[key] = found
-        return props[key]
-
+    concepts = kinds[CONCEPT.value]
     links: dict[str, dict[str, list[str]]] = {"goal": {}, "target": {}, "value": {}}
-    for t in pointing:
-        if t.object in indicators and isinstance(t.subject, ox.NamedNode):
-            links[LINKS[t.predicate]].setdefault(t.object.value, []).append(t.subject.value)  # type: ignore[union-attr]
-            read(t.subject)
-    for node in (*indicators, *concepts):
-        read(node)
-    for node in {o for p in list(props.values()) for o in (*p.get(SOURCE.value, ()), *p.get(AREA.value, ()))}:
-        read(node)  # the labels of data sources and areas
-    adopted = [y for c in concepts if (y := _year(_first(props[c.value], DCT + "issued"))) is not None]
-    towns = {v for c in concepts if (v := _text(_first(props[c.value], KIO + "gemeinde")))}
+    for kind, subject_iri, object_iri in pointing:
+        if object_iri in indicators:
+            links[kind].setdefault(object_iri, []).append(subject_iri)
+    adopted = [y for c in concepts if (y := _year(_first(props[c], DCT + "issued"))) is not None]
+    towns = {v for c in concepts if (v := _text(_first(props[c], KIO + "gemeinde")))}
     base_year = max(adopted) if adopted else None
     out = []
-    for node in indicators:
-        i = node.value
+    for i in indicators:
         targets = [zv for n in links["target"].get(i, []) if (zv := _target(props, n))]
-        values = [o for n in links["value"].get(i, []) if (o := _observation(props, n, towns, lang))]
+        values = [ob for n in links["value"].get(i, []) if (ob := _observation(props, n, towns, lang))]
         out.append(_indicator(props, dataset, i, lang, base_year, links["goal"].get(i, []), targets, values))
     return sorted(out, key=lambda i: (_code_key(i.code), i.iri))
 

@@ -87,6 +87,11 @@ class Store(Protocol):
         """Triples of ``graph`` whose object is one of ``nodes``."""
         ...
 
+    def having(self, graph: str, predicates: Iterable[ox.NamedNode]) -> list[ox.Triple]:
+        """Triples of ``graph`` whose predicate is one of ``predicates`` (a reader that needs a few properties
+        of many nodes need not turn the whole graph into Python objects)."""
+        ...
+
     def apply(
         self,
         graph: str,
@@ -308,6 +313,10 @@ class EmbeddedStore(ApplyByCommit):
     def incoming(self, graph: str, nodes: Iterable[ox.NamedNode]) -> list[ox.Triple]:
         g = ox.NamedNode(graph)
         return [q.triple for n in nodes for q in self._store.quads_for_pattern(None, None, n, g)]
+
+    def having(self, graph: str, predicates: Iterable[ox.NamedNode]) -> list[ox.Triple]:
+        g = ox.NamedNode(graph)
+        return [q.triple for p in dict.fromkeys(predicates) for q in self._store.quads_for_pattern(None, p, None, g)]
 
     def revision(self) -> str:
         return str(self._revision)

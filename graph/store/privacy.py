@@ -272,6 +272,10 @@ class WithCompanions:
     def triples(self, graph: str) -> list[ox.Triple]:
         return [t for g in self._graphs(graph) for t in self.store.triples(g)]
 
+    def having(self, graph: str, predicates: Iterable[ox.NamedNode]) -> list[ox.Triple]:
+        predicates = list(predicates)
+        return [t for g in self._graphs(graph) for t in self.store.having(g, predicates)]
+
 
 # ---------------------------------------------------------------------------------------------------------
 # No personal data where no companion graph can keep it

@@ -298,6 +298,9 @@ class RemoteStore(ApplyByCommit):
     def incoming(self, graph: str, nodes: Iterable[ox.NamedNode]) -> list[ox.Triple]:
         return self._around(graph, nodes, "o")
 
+    def having(self, graph: str, predicates: Iterable[ox.NamedNode]) -> list[ox.Triple]:
+        return self._around(graph, predicates, "p")
+
     def exclusive(self) -> AbstractContextManager[None]:
         """The store-wide write lease (:mod:`graph.store.lease`): one writer at a time across processes."""
         return write_lease(self._update, self._select)

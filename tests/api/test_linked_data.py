@@ -96,6 +96,14 @@ def test_english_switch(client: TestClient) -> None:
     assert 'lang="en"' in html
 
 
+def test_resource_pages_lead_to_monitoring_and_reports(client: TestClient) -> None:
+    for lang, word in (("de", "Berichte"), ("en", "Reports")):
+        html = client.get(FIELD, params={"lang": lang}, headers={"Accept": "text/html"}).text
+        nav = html.split("<nav", 1)[1].split("</nav>", 1)[0]
+        assert '<a href="/monitoring">Monitoring</a>' in nav
+        assert f'<a href="/berichte">{word}</a>' in nav
+
+
 def test_field_page_shows_the_chain_with_latest_values(client: TestClient) -> None:
     fields = client.get("/api/musterstadt/felder", params={"limit": 1}).json()["items"]
     tree = client.get(f"/api/musterstadt/felder/{fields[0]['slug']}/baum").json()

@@ -136,7 +136,7 @@ class Counting:
         self.inner, self.calls = inner, 0
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("query", "outgoing", "incoming", "triples"):
+        if name in ("query", "outgoing", "incoming", "triples", "having"):
             self.calls += 1
         return getattr(self.inner, name)
 

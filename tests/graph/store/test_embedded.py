@@ -62,6 +62,18 @@ def test_outgoing_and_incoming(store: Store) -> None:
     assert {x.subject.value for x in store.incoming(G, [ox.NamedNode(EX + "b")])} == {EX + "a", EX + "c"}
 
 
+def test_having_reads_only_the_given_predicates_of_one_graph(store: Store) -> None:
+    store.apply(G, add=[t("a", "p", "b"), t("a", "q", "c"), t("b", "r", "d"), t("a", "p", "e")])
+    store.apply(G + "2", add=[t("x", "p", "y")])
+    found = store.having(G, [ox.NamedNode(EX + "p"), ox.NamedNode(EX + "r"), ox.NamedNode(EX + "p")])
+    assert sorted((x.subject.value, x.predicate.value, x.object.value) for x in found) == [
+        (EX + "a", EX + "p", EX + "b"),
+        (EX + "a", EX + "p", EX + "e"),
+        (EX + "b", EX + "r", EX + "d"),
+    ]
+    assert store.having(G, []) == []
+
+
 def test_query_sees_union_of_graphs_by_default(store: Store) -> None:
     store.apply(G, add=[t("a", "p", "b")])
     store.apply(G + "2", add=[t("c", "p", "d")])
