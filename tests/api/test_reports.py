@@ -52,6 +52,23 @@ def test_the_pdf_is_a_download_with_a_german_file_name(client: TestClient) -> No
     assert "Indikatoren werden noch erarbeitet" in re.sub(r"\s+", " ", text)
 
 
+def test_a_write_makes_a_new_pdf_not_the_cached_one(app_client: Callable[..., Any]) -> None:
+    """The PDFs are cached by the store's revision: after a write the next download shows it."""
+
+    def pdf_text(c: TestClient) -> str:
+        r = c.get("/berichte/rheine.pdf", params={"stichtag": "2025-12-31"})
+        assert r.status_code == 200
+        return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(r.content)).pages))
+
+    with app_client("embedded", "reports-write", write_token="t") as c:
+        assert "Testfeld Berichtscache" not in pdf_text(c)
+        assert pdf_text(c) == pdf_text(c)  # unchanged store: the same PDF, from the cache
+        body = {"label": {"de": "Testfeld Berichtscache"}, "code": "TEST-HF9", "fiktiv": True}
+        created = c.post("/api/rheine/felder", json=body, headers={"Authorization": "Bearer t"})
+        assert created.status_code == 201, created.text
+        assert "Testfeld Berichtscache" in pdf_text(c)
+
+
 @pytest.mark.parametrize(
     ("path", "status", "words"),
     [
