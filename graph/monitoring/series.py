@@ -31,7 +31,7 @@ from integrationsgraph.graph.monitoring.model import (
     Target,
     Thresholds,
 )
-from integrationsgraph.graph.store.embedded import Store
+from integrationsgraph.graph.store.embedded import Pairs, Store
 
 PROPERTIES = {
     SKOS + "prefLabel": "label",
@@ -136,8 +136,12 @@ def _texts(props: Props, predicate: str) -> dict[str, str]:
 
 def _read(store: Store, dataset: str, only: str | None, lang: str) -> list[Indicator]:
     graph = graph_iri(dataset)
-    triples = store.having(graph, NEEDED) if only is None else _around(store, graph, ox.NamedNode(only))
-    return _build(triples, dataset, only, lang)
+    if only is None:
+        return _build(store.having(graph, NEEDED), dataset, None, lang)
+    pairs: Pairs = {}
+    for t in _around(store, graph, ox.NamedNode(only)):
+        pairs.setdefault(t.predicate.value, []).append((t.subject, t.object))
+    return _build(pairs, dataset, only, lang)
 
 
 def _around(store: Store, graph: str, node: ox.NamedNode) -> list[ox.Triple]:
@@ -153,23 +157,23 @@ def _around(store: Store, graph: str, node: ox.NamedNode) -> list[ox.Triple]:
     return list(dict.fromkeys([*own, *pointing, *concepts, *more, *store.outgoing(graph, sorted(named, key=str))]))
 
 
-def _build(triples: list[ox.Triple], dataset: str, only: str | None, lang: str) -> list[Indicator]:
+def _build(pairs: Pairs, dataset: str, only: str | None, lang: str) -> list[Indicator]:
     """Indicators from the triples of a dataset graph (its :data:`NEEDED` properties, or what :func:`_around`
-    gathered): one pass indexes them by subject and predicate, as strings (hashing strings is cheaper than
-    hashing pyoxigraph terms), then each indicator is put together from look-ups."""
+    gathered) by predicate: one pass indexes them by subject and predicate, as strings (hashing strings is cheaper
+    than hashing pyoxigraph terms), then each indicator is put together from look-ups."""
     props: dict[str, Props] = {}
     pointing: list[tuple[str, str, str]] = []
-    for t in triples:
-        subject = t.subject
-        if not isinstance(subject, ox.NamedNode):
-            continue
-        p, o = t.predicate.value, t.object
-        props.setdefault(subject.value, {}).setdefault(p, []).append(o)
-        if p in _LINK_KEYS and isinstance(o, ox.NamedNode):
-            pointing.append((_LINK_KEYS[p], subject.value, o.value))
+    for p, found in pairs.items():
+        link = _LINK_KEYS.get(p)
+        for subject, o in found:
+            if type(subject) is not ox.NamedNode:
+                continue
+            props.setdefault(subject.value, {}).setdefault(p, []).append(o)
+            if link is not None and type(o) is ox.NamedNode:
+                pointing.append((link, subject.value, o.value))
     kinds: dict[str, set[str]] = defaultdict(set)
-    for node, found in props.items():
-        for o in found.get(TYPE.value, ()):
+    for node, own in props.items():
+        for o in own.get(TYPE.value, ()):
             kinds[o.value].add(node)
     indicators = kinds[INDICATOR.value]
     if only is not None:

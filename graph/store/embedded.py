@@ -22,6 +22,8 @@ from integrationsgraph.graph.core.errors import IntegrationsgraphError, InvalidQ
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Pairs = dict[str, list[tuple[ox.NamedNode | ox.BlankNode | ox.Triple, Term | ox.Triple]]]
+"""Predicate IRI → the (subject, object) pairs of its triples: what :meth:`Store.having` returns."""
 
 
 @dataclass
@@ -87,9 +89,10 @@ class Store(Protocol):
         """Triples of ``graph`` whose object is one of ``nodes``."""
         ...
 
-    def having(self, graph: str, predicates: Iterable[ox.NamedNode]) -> list[ox.Triple]:
-        """Triples of ``graph`` whose predicate is one of ``predicates`` (a reader that needs a few properties
-        of many nodes need not turn the whole graph into Python objects)."""
+    def having(self, graph: str, predicates: Iterable[ox.NamedNode]) -> Pairs:
+        """The triples of ``graph`` whose predicate is one of ``predicates``, as predicate IRI → its (subject,
+        object) pairs: a reader that needs a few properties of many nodes need not turn the whole graph, nor
+        each triple, into Python objects."""
         ...
 
     def apply(
@@ -314,9 +317,12 @@ class EmbeddedStore(ApplyByCommit):
         g = ox.NamedNode(graph)
         return [q.triple for n in nodes for q in self._store.quads_for_pattern(None, None, n, g)]
 
-    def having(self, graph: str, predicates: Iterable[ox.NamedNode]) -> list[ox.Triple]:
+    def having(self, graph: str, predicates: Iterable[ox.NamedNode]) -> Pairs:
         g = ox.NamedNode(graph)
-        return [q.triple for p in dict.fromkeys(predicates) for q in self._store.quads_for_pattern(None, p, None, g)]
+        return {
+            p.value: [(q.subject, q.object) for q in self._store.quads_for_pattern(None, p, None, g)]
+            for p in dict.fromkeys(predicates)
+        }
 
     def revision(self) -> str:
         return str(self._revision)

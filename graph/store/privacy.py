@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from integrationsgraph.graph.core.config import GRAPH_BASE, ONTOLOGY_NS, SYSTEM_GRAPH, Settings
 from integrationsgraph.graph.core.errors import IntegrationsgraphError, ValidationFailed
 from integrationsgraph.graph.core.report import Report, Result
-from integrationsgraph.graph.store.embedded import Change, Store
+from integrationsgraph.graph.store.embedded import Change, Pairs, Store
 
 PRIVATE_SUFFIX = "/privat"
 SYSTEM_NAMES = {"ontology", "shapes", "system"}
@@ -272,9 +272,13 @@ class WithCompanions:
     def triples(self, graph: str) -> list[ox.Triple]:
         return [t for g in self._graphs(graph) for t in self.store.triples(g)]
 
-    def having(self, graph: str, predicates: Iterable[ox.NamedNode]) -> list[ox.Triple]:
+    def having(self, graph: str, predicates: Iterable[ox.NamedNode]) -> Pairs:
         predicates = list(predicates)
-        return [t for g in self._graphs(graph) for t in self.store.having(g, predicates)]
+        out: Pairs = {p.value: [] for p in predicates}
+        for g in self._graphs(graph):
+            for p, pairs in self.store.having(g, predicates).items():
+                out[p] += pairs
+        return out
 
 
 # ---------------------------------------------------------------------------------------------------------

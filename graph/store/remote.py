@@ -29,6 +29,7 @@ from integrationsgraph.graph.store.embedded import (
     REVISION,
     ApplyByCommit,
     Change,
+    Pairs,
     QueryResult,
     StoreConflict,
     Term,
@@ -298,8 +299,12 @@ class RemoteStore(ApplyByCommit):
     def incoming(self, graph: str, nodes: Iterable[ox.NamedNode]) -> list[ox.Triple]:
         return self._around(graph, nodes, "o")
 
-    def having(self, graph: str, predicates: Iterable[ox.NamedNode]) -> list[ox.Triple]:
-        return self._around(graph, predicates, "p")
+    def having(self, graph: str, predicates: Iterable[ox.NamedNode]) -> Pairs:
+        unique = list(dict.fromkeys(predicates))
+        out: Pairs = {p.value: [] for p in unique}
+        for t in self._around(graph, unique, "p"):
+            out[t.predicate.value].append((t.subject, t.object))
+        return out
 
     def exclusive(self) -> AbstractContextManager[None]:
         """The store-wide write lease (:mod:`graph.store.lease`): one writer at a time across processes."""
