@@ -93,12 +93,16 @@ class WritePath:
         """Validate changes to several graphs and commit them in ONE transaction, or none of them."""
         return self.transact(lambda: changes)
 
-    def transact(self, build: Callable[[], list[Change]], *, validate_change: bool = True) -> Report:
+    def transact(
+        self, build: Callable[[], list[Change]], *, validate_change: bool = True, dry_run: bool = False
+    ) -> Report:
         """Read the revision, ``build()`` the changes from the current state, validate, commit if still current.
 
         ``build`` reads whatever it needs (it may raise to refuse); when another process commits in
         between, everything runs again on the new state. Raises :class:`WriteBusy` after
         :data:`MAX_ATTEMPTS` lost races, :class:`ValidationFailed` on Violations; either way nothing is written.
+        With ``dry_run`` everything up to the commit runs (the privacy rule, the shapes) and nothing is written:
+        a preview answers exactly what the write would.
         """
         self.shapes.require()  # fail closed: no write without shapes (graph.shacl.validate.ShapesMissing)
         for attempt in range(MAX_ATTEMPTS):
@@ -115,6 +119,8 @@ class WritePath:
                 )
                 if not report.conforms:
                     raise ValidationFailed(report)
+                if dry_run:
+                    return report
                 # Private triples go to the dataset's companion graph, in the same transaction.
                 parts = [part for c in changes for part in split_change(self.store, c, self.privacy)]
                 try:

@@ -104,3 +104,15 @@ def test_check_reports_without_writing(writer: WritePath, store: Store) -> None:
     report = writer.check(Change(G, add=chain(), replace=True))
     assert report.conforms
     assert store.count() == 0
+
+
+def test_a_dry_run_validates_and_writes_nothing(writer: WritePath, store: Store) -> None:
+    writer.write(Change(G, add=chain(), replace=True))
+    before, revision = snapshot(store), store.revision()
+    report = writer.transact(lambda: [Change(G, add=[], replace=True)], dry_run=True)
+    assert report.conforms
+    assert snapshot(store) == before and store.revision() == revision
+    bad = [q.triple for q in parse_file(DATA / "core" / "handlungsziel-ohne-leitziel.ttl")]
+    with pytest.raises(ValidationFailed):
+        writer.transact(lambda: [Change(G, add=bad, replace=True)], dry_run=True)
+    assert snapshot(store) == before
