@@ -21,6 +21,7 @@ from integrationsgraph.graph.core.errors import (
     InvalidQuery,
     NotFound,
     ParseError,
+    ReplaceRefused,
     ValidationFailed,
     WriteBusy,
 )
@@ -58,6 +59,7 @@ STATUS: dict[type[Exception], int] = {
     InvalidValue: 422,
     InvalidFilter: 422,
     Conflict: 409,
+    ReplaceRefused: 409,  # would remove more than half of a dataset: confirm=replace
     PreconditionFailed: 412,
     # the shapes report Violations: the report is in "errors"
     ValidationFailed: 422,

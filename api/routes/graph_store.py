@@ -23,6 +23,7 @@ from integrationsgraph.graph.rdf.io import parse_bytes, serialize_triples
 from integrationsgraph.graph.sparql.service import ALIASES, GRAPH_TYPES, choose, parse_accept, visible_graphs
 from integrationsgraph.graph.sparql.worker import RDF_FORMATS
 from integrationsgraph.graph.store.embedded import Change
+from integrationsgraph.graph.write.preview import guard, normalized
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -104,11 +105,22 @@ async def store_head(request: Request) -> Response:
 
 @router.put("/store", summary="Graph ersetzen (mit Schreib-Token)")
 async def store_put(request: Request) -> Response:
+    """Replaces the graph. Replacing a dataset's graph with content that removes more than half of its triples is
+    refused (409, naming the numbers) unless the request says ``?confirm=replace``."""
+    ctx: AppContext = request.app.state.ctx
     graph = writable(target(request))
     check_request(request)
     triples = await payload(request, graph)
-    created = await write(request, Change(graph, add=triples, replace=True))
-    return Response(status_code=201 if created else 204)
+    confirmed = params(request.url.query).get("confirm") == ["replace"]
+
+    def precondition() -> None:  # under the write lock: the numbers are those of the graph being replaced
+        if not confirmed:
+            guard(set(ctx.store.triples(graph)), normalized(triples), graph, "?confirm=replace")
+
+    existed = graph in await run_in_threadpool(ctx.store.graphs)
+    change = Change(graph, add=triples, replace=True)
+    await run_in_threadpool(lambda: ctx.writer.write(change, precondition=precondition))
+    return Response(status_code=204 if existed else 201)
 
 
 @router.post("/store", summary="In einen Graphen einfügen oder einen neuen anlegen (mit Schreib-Token)")

@@ -45,6 +45,22 @@ class ValidationFailed(IntegrationsgraphError):
         super().__init__(f"Abgelehnt: {n} Verstoß/Verstöße gegen die Regeln (SHACL); nichts wurde geschrieben.")
 
 
+class ReplaceRefused(IntegrationsgraphError):
+    """A write would remove more than half of a dataset's triples and was not confirmed; nothing was written."""
+
+    def __init__(self, graph: str, current: int, removed: int, how: str) -> None:
+        self.graph, self.current, self.removed = graph, current, removed
+
+        def de(n: int) -> str:
+            return f"{n:,}".replace(",", ".")
+
+        super().__init__(
+            f"Abgelehnt: Das würde {de(removed)} von {de(current)} Tripeln ({round(100 * removed / current)} %) "
+            f"aus {graph} entfernen; nichts wurde geschrieben. Ist das gewollt und nicht etwa die falsche Datei, "
+            f"bitte bestätigen: {how}."
+        )
+
+
 class WriteBusy(IntegrationsgraphError):
     """Other writers kept the store busy (committing first, or holding the write lease); nothing was written."""
 

@@ -7,7 +7,8 @@ in ``current`` removed, one in both with other triples changed. Each is named by
 first) and its kind by the local name of its ``rdf:type`` (``Massnahme``, ``Indikator`` …), taken from whichever
 side still has it.
 
-:func:`shrinks_too_much` is the guard's rule: a write that would remove more than half of a dataset's triples.
+:func:`shrinks_too_much` is the guard's rule: a write that would remove more than half of a dataset's triples;
+:func:`guard` refuses such a write (:class:`ReplaceRefused`, HTTP 409) unless the caller says it is meant.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
+
+from integrationsgraph.graph.core.config import GRAPH_BASE
+from integrationsgraph.graph.core.errors import ReplaceRefused
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
@@ -108,3 +112,22 @@ def preview(current: set[ox.Triple], wanted: set[ox.Triple]) -> Preview:
 def shrinks_too_much(current: int, removed: int) -> bool:
     """Whether removing ``removed`` of ``current`` triples is more than :data:`SHRINK_LIMIT` of the dataset."""
     return current > 0 and removed > current * SHRINK_LIMIT
+
+
+def normalized(triples: Iterable[ox.Triple]) -> set[ox.Triple]:
+    """The triples as the store keeps them (canonical literals: ``42.0`` → ``42``, ``1`` → ``true``), so that
+    they compare equal to what the store gives back."""
+    scratch = ox.Store()
+    scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    return {q.triple for q in scratch}
+
+
+def guard(current: set[ox.Triple], wanted: set[ox.Triple], graph: str, how: str) -> None:
+    """Raise :class:`ReplaceRefused` when making the dataset graph ``graph`` hold ``wanted`` instead of ``current``
+    would remove more than half of it (``how``: how to confirm, for the message). Graphs outside the datasets'
+    namespace (a new upload's graph, say) are not guarded."""
+    if not graph.startswith(GRAPH_BASE):
+        return
+    removed = len(current - wanted)
+    if shrinks_too_much(len(current), removed):
+        raise ReplaceRefused(graph, len(current), removed, how)

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from integrationsgraph.graph.core.config import ONTOLOGY_GRAPH
+from tests.paths import REPO
 
 TOKEN = "test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -193,3 +194,28 @@ def test_a_private_person_outside_a_dataset_graph_is_refused(client: TestClient)
     r = client.put("/store", params={"graph": "http://example.org/person/3"}, content=other, headers=TURTLE)
     assert r.status_code == 422 and "personenbezogene Angabe" in r.json()["error"], r.text
     assert client.get("/store", params={"graph": "http://example.org/person/3"}, headers=AUTH).status_code == 404
+
+
+DATASET = "https://w3id.org/integrationsgraph/graph/gsp-schutz"
+CHAIN = (REPO / "tests" / "data" / "core" / "kette.ttl").read_text(encoding="utf-8")
+
+
+def dataset_triples(client: TestClient) -> set[ox.Triple]:
+    store = client.app.state.ctx.store  # type: ignore[attr-defined]
+    return set(store.triples(DATASET))
+
+
+def test_replacing_most_of_a_dataset_needs_confirm_replace(client: TestClient) -> None:
+    assert client.put("/store", params={"graph": DATASET}, content=CHAIN, headers=TURTLE).status_code == 201
+    before = dataset_triples(client)
+    small = "\n".join(line for line in CHAIN.splitlines() if line.startswith("@prefix")) + "\n"
+    refused = client.put("/store", params={"graph": DATASET}, content=small, headers=TURTLE)
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert f"{len(before)} von {len(before)} Tripeln (100 %)" in error and "?confirm=replace" in error
+    assert dataset_triples(client) == before  # nothing written
+    again = client.put("/store", params={"graph": DATASET}, content=CHAIN, headers=TURTLE)
+    assert again.status_code == 204  # the same content: nothing removed, no confirmation needed
+    confirmed = client.put("/store", params={"graph": DATASET, "confirm": "replace"}, content=small, headers=TURTLE)
+    assert confirmed.status_code == 204
+    assert dataset_triples(client) == set()
