@@ -78,6 +78,12 @@ class Column:
     note: str = ""
     newer: bool = False
     """Added after the first template: a workbook without this column is read as if it were empty."""
+    expected: str = ""
+    """The message for a cell that cannot be read, when the kind's own does not fit (Basisjahr: a year)."""
+    share: bool = False
+    """A share or rate such as 0.015: a text with „%“ is per cent (``1,5 %`` → 0.015), not the number itself."""
+    required_with: str = ""
+    """The header of a column that makes this one required when it is filled (a status set by hand → its reason)."""
 
     @property
     def many(self) -> bool:
@@ -160,6 +166,21 @@ INTMK = tuple(
     )
 )
 """The reference indicators of ontology/vergleich.ttl (``kio:IntMK``); a test keeps them equal."""
+FORTSCHRITTSSTATUS = (
+    ("Ziel erreicht", f"{KIO}zielErreicht"),
+    ("Auf Kurs", f"{KIO}aufKurs"),
+    ("Fortschritt, aber Beschleunigung nötig", f"{KIO}moderaterFortschritt"),
+    ("Begrenzter Fortschritt", f"{KIO}begrenzterFortschritt"),
+    ("Verschlechterung", f"{KIO}verschlechterung"),
+    ("Nicht bewertbar", f"{KIO}nichtBewertbar"),
+)
+"""The progress statuses of ontology/monitoring.ttl (``kio:Fortschrittsstatus``); a test keeps them equal."""
+BERICHTSSTATUS = (
+    ("Daten verfügbar", f"{KIO}datenVerfuegbar"),
+    ("in Bearbeitung", f"{KIO}inBearbeitung"),
+    ("Datenquellenanalyse", f"{KIO}datenquellenanalyse"),
+)
+"""The reporting statuses of ontology/monitoring.ttl (``kio:Berichtsstatus``); a test keeps them equal."""
 KONZEPTSTATUS = (("Entwurf", f"{KIO}entwurf"), ("beschlossen", f"{KIO}beschlossen"))
 BEWILLIGUNGSSTATUS = (
     ("in Erarbeitung", f"{KIO}inErarbeitung"),
@@ -239,6 +260,70 @@ def _scheme(top: bool) -> tuple[Column, ...]:
         )
     return tuple(cols)
 
+
+def _threshold(header: str, prop: str, note: str) -> Column:
+    return Column(header, Kind.DECIMAL, f"{KIO}{prop}", note=note, share=True, newer=True)
+
+
+MANUAL_STATUS = "Fortschrittsstatus (von Hand)"
+MONITORING = (
+    Column(
+        "Berichtsstatus",
+        Kind.CHOICE,
+        f"{KIO}berichtsstatus",
+        choices=BERICHTSSTATUS,
+        note="Gibt es Daten? Leer = „Daten verfügbar“, wenn es Messwerte gibt, sonst „Datenquellenanalyse“.",
+        newer=True,
+    ),
+    Column(
+        "Basisjahr",
+        Kind.INTEGER,
+        f"{KIO}basisjahr",
+        note="Jahr, ab dem der Fortschritt bewertet wird, z. B. 2020; leer = das Jahr des Konzeptbeschlusses.",
+        expected="Kein Jahr. Bitte ein Jahr mit vier Ziffern eintragen, z. B. 2020.",
+        newer=True,
+    ),
+    Column(
+        MANUAL_STATUS,
+        Kind.CHOICE,
+        f"{KIO}manuellerFortschrittsstatus",
+        choices=FORTSCHRITTSSTATUS,
+        note="Nur wenn der berechnete Status nicht gilt; dann mit Begründung. Leer = berechnet.",
+        newer=True,
+    ),
+    Column(
+        "Begründung des Fortschrittsstatus",
+        Kind.TEXT_DE,
+        f"{KIO}begruendungFortschrittsstatus",
+        note="Pflicht beim Fortschrittsstatus von Hand: warum der berechnete nicht gilt.",
+        required_with=MANUAL_STATUS,
+        newer=True,
+    ),
+    _threshold(
+        "Schwelle auf Kurs",
+        "schwelleAufKurs",
+        "Mit Zielvorgabe: ab diesem Verhältnis von beobachteter zu nötiger Rate „Auf Kurs“; leer = 0,95.",
+    ),
+    _threshold(
+        "Schwelle Fortschritt",
+        "schwelleFortschritt",
+        "Mit Zielvorgabe: ab diesem Verhältnis „Fortschritt, aber Beschleunigung nötig“, darunter „Begrenzter "
+        "Fortschritt“; kleiner als „Schwelle auf Kurs“; leer = 0,60.",
+    ),
+    _threshold(
+        "Wachstumsschwelle auf Kurs",
+        "schwelleRateAufKurs",
+        "Ohne Zielvorgabe: jährliche Rate in die gewünschte Richtung für „Auf Kurs“, z. B. 0,015 oder 1,5 %; "
+        "leer = 1,5 %.",
+    ),
+    _threshold(
+        "Wachstumsschwelle Fortschritt",
+        "schwelleRateFortschritt",
+        "Ohne Zielvorgabe: jährliche Rate für „Fortschritt, aber Beschleunigung nötig“, z. B. 0,005 oder 0,5 %; "
+        "kleiner als „Wachstumsschwelle auf Kurs“; leer = 0,5 %.",
+    ),
+)
+"""The settings of the progress assessment on an indicator (ontology/monitoring.ttl, docs/monitoring.md)."""
 
 ZIELGRUPPEN = _refs("Zielgruppen", f"{KIO}zielgruppe", f"{OTHER}:zielgruppe")
 QUERSCHNITT = _refs("Querschnittsthemen", f"{KIO}betrifftQuerschnittsthema", f"{OTHER}:querschnittsthema")
@@ -363,9 +448,11 @@ SHEETS: tuple[Sheet, ...] = (
             _refs("Datenquellen", f"{DCT}source", f"{OTHER}:datenquelle"),
             *_texts("", required=False)[2:],
             *_scheme(top=True),
+            *MONITORING,
             *_tail(),
         ),
-        description="Indikatoren mit Definition, Einheit, Zielrichtung, Turnus und Datenquelle.",
+        description="Indikatoren mit Definition, Einheit, Zielrichtung, Turnus und Datenquelle; dazu die "
+        "Einstellungen der Fortschrittsbewertung (Berichtsstatus, Basisjahr, Status von Hand, Schwellen).",
     ),
     Sheet(
         "Ressourcen",

@@ -66,6 +66,8 @@ EXAMPLES: dict[str, dict[str, object]] = {
         "Zielrichtung": "steigend",
         "Turnus": "jährlich",
         "Datenquellen": "Bundesamt für Migration und Flüchtlinge",
+        "Berichtsstatus": "Daten verfügbar",
+        "Basisjahr": 2024,
     },
     "Ressourcen": {
         "Bezeichnung": f"{EXAMPLE_MARK}: Mittel für die Kinderbetreuung",
@@ -286,6 +288,12 @@ GUIDE_LINES = (
         "verschiedenem Stichtag. Die Kennung wird aus Indikator, Stichtag und Aufschlüsselung gebildet "
         "(i1-1-1-1-2025, i1-1-1-1-2025-nordstadt). Aufschlüsselungen: Gebiet = ein Sozialraum statt der Kommune, "
         "Geschlecht (weiblich, männlich, divers), Altersgruppe; ohne sie ist es die Hauptreihe der ganzen Gemeinde."
+    ),
+    (
+        "• Blatt „Indikatoren“, Fortschrittsbewertung: „Berichtsstatus“, „Basisjahr“ und die vier Schwellen nur "
+        "ausfüllen, wenn die Vorgabe nicht passt (leer = Vorgabe, siehe Notiz). Ein „Fortschrittsstatus (von Hand)“ "
+        "ersetzt den berechneten und braucht eine „Begründung des Fortschrittsstatus“. Schwellen als Dezimalzahl "
+        "oder in Prozent (0,015 oder 1,5 %)."
     ),
     "• Spalte „Fiktiv“: „ja“ nur bei erfundenen Beispieldaten.",
     (

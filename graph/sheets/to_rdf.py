@@ -151,7 +151,10 @@ class Builder:
     def _parse(self, col: Column, raw: Value) -> object:
         k = col.kind
         if k in (Kind.DECIMAL,):
-            return to_decimal(raw)
+            number = to_decimal(raw)
+            if col.share and isinstance(raw, str) and raw.strip().endswith("%"):
+                return number / 100  # „1,5 %“ in a rate column is 0.015
+            return number
         if k == Kind.INTEGER:
             return to_integer(raw)
         if k in (Kind.DATE, Kind.BEGIN, Kind.END):
@@ -319,7 +322,8 @@ class Builder:
         self._assign(item, ident.key(indicator[0].key or "", sozialraum), self._seen_iris, derived=True)
 
     def required(self) -> None:
-        """An empty required cell is an error, unless "Weitere Angaben" states that property for the row.
+        """An empty required cell is an error, unless "Weitere Angaben" states that property for the row; so is
+        an empty cell that another one makes required (``required_with``: a status set by hand needs its reason).
 
         References to actors are left to the shapes: they may point to a person, whose triples are private
         (``graph.store.privacy``) and so neither exported nor in the workbook, yet present in the store.
@@ -331,6 +335,18 @@ class Builder:
             if set(col.targets) & set(ACTORS):
                 continue
             self.error(item, col.header, "", f"Pflichtfeld: bitte „{col.header}“ ausfüllen.")
+        for item in self.items:
+            for col in item.sheet.columns:
+                if not col.required_with or col.required_with not in item.values or col.header in item.values:
+                    continue
+                if item.iri is not None and col.prop is not None and (item.iri, ox.NamedNode(col.prop)) in stated:
+                    continue
+                self.error(
+                    item,
+                    col.header,
+                    "",
+                    f"Pflichtfeld, weil „{col.required_with}“ ausgefüllt ist: bitte „{col.header}“ ausfüllen.",
+                )
 
     def extra(self, book: RawBook) -> None:
         sheet = book.sheets.get(EXTRA)
@@ -434,6 +450,8 @@ def interval_triples(item: Item, kind: Kind, day: date, fiktiv: bool) -> list[ox
 
 
 def _expected(col: Column) -> str:
+    if col.expected:
+        return col.expected
     k = col.kind
     if k == Kind.DECIMAL:
         return "Keine Zahl. Bitte eine Zahl eintragen, z. B. 1.234,5 oder 12,5."

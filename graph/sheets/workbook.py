@@ -174,6 +174,8 @@ def shacl_errors(report: Report, built: Built, prefix: str) -> list[CellError]:
         value = r.value or ""
         if value.startswith(prefix):
             value = value[len(prefix) :]
+        elif sheet in BY_NAME and value.startswith("http") and (chosen := _choice_label(sheet, value)):
+            value = chosen  # a controlled value as the drop-down shows it (kio:nichtBewertbar → Nicht bewertbar)
         elif _ISO_DATE.match(value):
             value = f"{value[8:10]}.{value[5:7]}.{value[:4]}"
         label = f" („{r.focus_label}“)" if r.focus_label and not sheet else ""
@@ -186,8 +188,13 @@ SHAPE_COLUMNS = {
     "MesswertEinheitShape": "Einheit",
     "MesswertProzentShape": "Wert",
     "MesswertZukunftShape": "Stichtag",
+    "IndikatorManuellerStatusBegruendungShape": "Begründung des Fortschrittsstatus",
 }
 """Rules without a path (SPARQL on the node): the column whose cell they are about."""
+
+
+def _choice_label(sheet: str, iri: str) -> str | None:
+    return next((lbl for col in BY_NAME[sheet].columns if (lbl := col.choice_label(iri)) is not None), None)
 
 
 def _header_for(sheet: str, r: Result) -> str | None:

@@ -55,7 +55,7 @@ def test_json_contract(client: TestClient) -> None:
     r = client.get("/api/musterstadt/fortschritt")
     assert r.status_code == 200
     rows = r.json()
-    assert len(rows) == 22
+    assert len(rows) == 23
     assert all(list(row) == KEYS for row in rows)
     assert rows[0]["indicator"] == ID + "indikator/i1-1-1-1"
     assert (rows[0]["status"], rows[0]["manual"]) == ("substantial_progress", False)
@@ -67,7 +67,7 @@ def test_csv(client: TestClient) -> None:
     assert r.headers["content-type"].startswith("text/csv")
     assert "fortschritt-musterstadt.csv" in r.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(r.text)))
-    assert rows[0] == KEYS and len(rows) == 23
+    assert rows[0] == KEYS and len(rows) == 24
 
 
 def test_rheine_has_none_yet(client: TestClient) -> None:

@@ -56,7 +56,7 @@ def test_json_is_the_contract(store_path: Path) -> None:
     code, out = run(store_path, "--dataset", "musterstadt", "--format", "json")
     assert code == 0, out
     rows = json.loads(out)
-    assert len(rows) == 22
+    assert len(rows) == 23  # I5.1.1.2 has no values yet (Berichtsstatus „in Bearbeitung“): not_available
     assert all(set(r) == KEYS for r in rows)
     assert all(r["status"] in STATUS and isinstance(r["manual"], bool) for r in rows)
     assert all(r["direction"] in ("increase", "decrease", None) for r in rows)
@@ -79,13 +79,18 @@ def test_json_is_the_contract(store_path: Path) -> None:
     assert first["ratio"] == pytest.approx(1.1126, abs=1e-4)
     without = [r for r in rows if r["target_year"] is None]
     assert without and all(r["target_value"] is None and r["cagr_required"] is None for r in without)
+    by_code = {r["indicator"].rpartition("/")[2]: r for r in rows}
+    assert [k for k, r in by_code.items() if r["manual"]] == ["i3-1-1-2"]  # set by hand, with its reason
+    assert by_code["i3-1-1-2"]["status"] == "not_available"
+    assert (by_code["i3-1-2-1"]["base_year"], by_code["i3-1-2-1"]["base_value"]) == (2020, 85.0)  # kio:basisjahr
+    assert by_code["i5-1-1-2"]["status"] == "not_available" and by_code["i5-1-1-2"]["latest_year"] is None
 
 
 def test_csv_has_the_same_columns(store_path: Path) -> None:
     code, out = run(store_path, "--dataset", "musterstadt", "--format", "csv")
     assert code == 0, out
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert len(rows) == 22
+    assert len(rows) == 23
     assert list(rows[0]) == [
         "indicator",
         "label",
@@ -108,12 +113,13 @@ def test_csv_has_the_same_columns(store_path: Path) -> None:
 def test_table_is_german(store_path: Path) -> None:
     code, out = run(store_path, "--dataset", "musterstadt")
     assert code == 0, out
-    assert out.startswith("Fortschritt der Indikatoren: musterstadt — 22 Indikatoren (")
+    assert out.startswith("Fortschritt der Indikatoren: musterstadt — 23 Indikatoren (")
     line = next(li for li in out.splitlines() if li.startswith("I1.1.1.1 "))
     assert "2021: 54,5" in line and "2025: 62,8" in line and "2027: 66,0" in line
     assert "3,61 %" in line and "1,11" in line and "Auf Kurs" in line
     assert "2021: 1.026,0" in out  # thousands with a point
     assert "Zielrichtung „halten“" in out  # the reasons below the table
+    assert "Nicht bewertbar (von Hand gesetzt)" in next(li for li in out.splitlines() if li.startswith("I3.1.1.2 "))
 
 
 def test_a_dataset_without_indicators(store_path: Path) -> None:

@@ -43,7 +43,7 @@ def test_report_writes_pdf_and_html(store_path: Path, tmp_path: Path) -> None:
     pdf, html = tmp_path / "sachstandsbericht.pdf", tmp_path / "sachstandsbericht.html"
     code, out = run("report", "--store", str(store_path), "--dataset", "musterstadt", "-o", str(pdf))
     assert code == 0, out
-    assert "Sachstandsbericht Musterstadt (fiktiv)" in out and "7 Handlungsfelder, 22 Indikatoren" in out
+    assert "Sachstandsbericht Musterstadt (fiktiv)" in out and "7 Handlungsfelder, 23 Indikatoren" in out
     reader = pypdf.PdfReader(pdf)
     assert len(reader.pages) > 10 and "Musterstadt" in reader.pages[0].extract_text()
     args = ["report", "--store", str(store_path), "--dataset", "musterstadt", "-o", str(html)]

@@ -121,6 +121,29 @@ def _rule_broken(wb: Workbook) -> None:
     cell(wb, "Maßnahmen", 2, "Beginn", "01.01.2027")  # after the end: a SHACL Violation (MassnahmeLaufzeitShape)
 
 
+def _base_year_not_a_year(wb: Workbook) -> None:
+    cell(wb, "Indikatoren", 2, "Basisjahr", "2O20")  # a letter O for the zero
+
+
+def _base_year_out_of_range(wb: Workbook) -> None:
+    cell(wb, "Indikatoren", 2, "Basisjahr", 1800)  # a whole number, but no plausible year (IndikatorBasisjahrShape)
+
+
+def _unknown_reporting_status(wb: Workbook) -> None:
+    cell(wb, "Indikatoren", 2, "Berichtsstatus", "fertig")
+
+
+def _manual_status_without_reason(wb: Workbook) -> None:
+    cell(wb, "Indikatoren", 2, "Fortschrittsstatus (von Hand)", "Nicht bewertbar")
+
+
+def _thresholds_swapped(wb: Workbook) -> None:
+    cell(
+        wb, "Indikatoren", 2, "Schwelle auf Kurs", "0,6"
+    )  # below "Schwelle Fortschritt" (IndikatorSchwellenReihenfolge)
+    cell(wb, "Indikatoren", 2, "Schwelle Fortschritt", "0,95")
+
+
 def _several(wb: Workbook) -> None:
     _wrong_date(wb)
     _text_in_number(wb)
@@ -136,6 +159,11 @@ BAD: dict[str, Callable[[Workbook], None]] = {
     "text-in-zahl.xlsx": _text_in_number,
     "regelverstoss.xlsx": _rule_broken,
     "mehrere-fehler.xlsx": _several,
+    "basisjahr-kein-jahr.xlsx": _base_year_not_a_year,
+    "basisjahr-unplausibel.xlsx": _base_year_out_of_range,
+    "unbekannter-berichtsstatus.xlsx": _unknown_reporting_status,
+    "status-ohne-begruendung.xlsx": _manual_status_without_reason,
+    "schwellen-vertauscht.xlsx": _thresholds_swapped,
 }
 BIG = "zu-gross.xlsx"
 NOT_A_WORKBOOK = "keine-arbeitsmappe.xlsx"

@@ -83,7 +83,7 @@ def test_loading_at_start_up_writes_the_assessments(loaded: tuple[Store, WritePa
     rows = store.query(
         f"SELECT (COUNT(?a) AS ?n) WHERE {{ GRAPH <{FORTSCHRITT}> {{ ?a a <{KIO}Fortschrittsbewertung> }} }}"
     )
-    assert [r["n"].value for r in rows] == ["22"]  # type: ignore[union-attr]
+    assert [r["n"].value for r in rows] == ["23"]  # type: ignore[union-attr]
 
 
 def test_the_graph_is_derived_not_a_dataset(loaded: tuple[Store, WritePath]) -> None:

@@ -108,10 +108,10 @@ def test_musterstadt_title_summary_and_fields(musterstadt: Sachstand) -> None:
     )
     assert r.fictional and r.has_indicators
     assert [f.code for f in r.fields] == [f"HF{i}" for i in range(1, 8)]  # in the concept's order
-    assert r.indicators == 22 and r.with_data == 22
+    assert r.indicators == 23 and r.with_data == 22  # I5.1.1.2 has no values yet („in Bearbeitung“)
     controlling = sum(n for *_k, n in r.status_counts["Controlling"])
     monitoring = sum(n for *_k, n in r.status_counts["Monitoring"])
-    assert (controlling, monitoring) == (19, 3)  # 19 Wirkungs-, 3 Kontextindikatoren, counted apart
+    assert (controlling, monitoring) == (20, 3)  # 20 Wirkungs-, 3 Kontextindikatoren, counted apart
     assert r.measures == 29 and sum(n for _s, n in r.measures_by_status) == 29
     assert dict(r.gap_counts)["Handlungsfeld ohne Leitziel"] == 1  # HF7
     hf6, hf7 = r.fields[5], r.fields[6]

@@ -151,7 +151,7 @@ def musterstadt(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
 
 def test_musterstadt(musterstadt: EmbeddedStore) -> None:
     found = indicators(musterstadt, "musterstadt")
-    assert len(found) == 22
+    assert len(found) == 23
     first = found[0]
     assert (first.code, first.label) == ("I1.1.1.1", "Anteil der Integrationskursabschlüsse mit Niveau B1")
     assert first.base_year == 2021  # the concept was adopted on 18.03.2021
@@ -164,5 +164,5 @@ def test_musterstadt(musterstadt: EmbeddedStore) -> None:
 
 def test_a_fixed_number_of_queries_not_one_per_indicator(musterstadt: EmbeddedStore) -> None:
     counting = Counting(musterstadt)
-    assert len(indicators(counting, "musterstadt")) == 22  # type: ignore[arg-type]
+    assert len(indicators(counting, "musterstadt")) == 23  # type: ignore[arg-type]
     assert counting.calls == 1  # the graph read once (one request on a SPARQL server)

@@ -10,7 +10,8 @@ import pytest
 
 from integrationsgraph.graph.core.config import graph_iri
 from integrationsgraph.graph.shacl.validate import Shapes
-from integrationsgraph.graph.sheets.errors import CellError, ImportFailed
+from integrationsgraph.graph.sheets.columns import BY_NAME
+from integrationsgraph.graph.sheets.errors import CellError, ImportFailed, column_letter
 from integrationsgraph.graph.sheets.workbook import import_workbook
 from integrationsgraph.graph.store.embedded import EmbeddedStore
 from integrationsgraph.graph.write.path import WritePath
@@ -91,6 +92,43 @@ def test_a_shacl_violation_comes_back_at_its_row_and_column(probe: Probe) -> Non
     [e] = failing(probe, "regelverstoss.xlsx")
     assert where(e) == ("Maßnahmen", 2, "K", "Beginn") and e.value == "01.01.2027"
     assert e.kind == "regel" and "Beginn der Maßnahme liegt nach ihrem Ende" in e.message
+
+
+def column_of(header: str) -> str:
+    """The letter of an Indikatoren column in the template."""
+    return column_letter([c.header for c in BY_NAME["Indikatoren"].columns].index(header) + 1)
+
+
+def test_a_base_year_that_is_not_a_year(probe: Probe) -> None:
+    [e] = failing(probe, "basisjahr-kein-jahr.xlsx")
+    assert where(e) == ("Indikatoren", 2, column_of("Basisjahr"), "Basisjahr") and e.value == "2O20"
+    assert e.kind == "eingabe" and "Kein Jahr" in e.message and "2020" in e.message
+
+
+def test_a_base_year_out_of_range_comes_back_at_its_cell(probe: Probe) -> None:
+    [e] = failing(probe, "basisjahr-unplausibel.xlsx")
+    assert where(e) == ("Indikatoren", 2, column_of("Basisjahr"), "Basisjahr") and e.value == "1800"
+    assert e.kind == "regel" and "Das Basisjahr" in e.message and "zwischen 1900 und 2100" in e.message
+
+
+def test_an_unknown_reporting_status_names_the_allowed_ones(probe: Probe) -> None:
+    [e] = failing(probe, "unbekannter-berichtsstatus.xlsx")
+    assert where(e) == ("Indikatoren", 2, column_of("Berichtsstatus"), "Berichtsstatus") and e.value == "fertig"
+    assert "„Daten verfügbar“, „in Bearbeitung“, „Datenquellenanalyse“" in e.message
+
+
+def test_a_status_set_by_hand_needs_its_reason(probe: Probe) -> None:
+    [e] = failing(probe, "status-ohne-begruendung.xlsx")
+    reason = "Begründung des Fortschrittsstatus"
+    assert where(e) == ("Indikatoren", 2, column_of(reason), reason) and e.value == ""
+    assert "Pflichtfeld, weil „Fortschrittsstatus (von Hand)“ ausgefüllt ist" in e.message
+    assert f"{e.text()}".startswith(f"Blatt „Indikatoren“, Zeile 2, Spalte {column_of(reason)} („{reason}“)")
+
+
+def test_thresholds_in_the_wrong_order_come_back_at_the_row(probe: Probe) -> None:
+    [e] = failing(probe, "schwellen-vertauscht.xlsx")
+    assert where(e) == ("Indikatoren", 2, column_of("Schwelle Fortschritt"), "Schwelle Fortschritt")
+    assert e.kind == "regel" and "muss kleiner sein als die Schwelle „auf Kurs“" in e.message
 
 
 def test_every_error_is_reported_not_only_the_first(probe: Probe) -> None:
