@@ -47,7 +47,8 @@ class ImportStopped(Exception):
     summary="Arbeitsmappe (xlsx) einlesen: Fehler je Zelle, nichts geschrieben bei einem Fehler",
     dependencies=[Depends(require_token)],
     responses={
-        200: {"description": "Eingelesen: Zeilen, Tripel, hinzugefügt, entfernt, Warnungen"},
+        200: {"description": "Eingelesen (mit dry_run=true nur geprüft): Zeilen, Tripel, hinzugefügt, entfernt"},
+        409: {"description": "Würde mehr als die Hälfte des Datensatzes entfernen; mit confirm=replace bestätigen"},
         413: {"description": "Datei zu groß"},
         422: {"description": "Fehler in der Arbeitsmappe, je Zelle (Blatt, Zeile, Spalte, Wert, Meldung)"},
         503: {"description": "Zeitlimit (INTEGRATIONSGRAPH_IMPORT_TIMEOUT) überschritten; nichts geschrieben"},
@@ -59,6 +60,16 @@ async def import_sheet(
     file: Annotated[UploadFile, File(description="Die Arbeitsmappe (.xlsx) nach der Vorlage")],
     dataset: DatasetForm,
     version: Annotated[str | None, Form(pattern=VERSION)] = None,
+    dry_run: Annotated[
+        bool, Query(description="Nur prüfen und zeigen, was sich ändern würde; nichts schreiben")
+    ] = False,
+    confirm: Annotated[
+        str | None,
+        Form(
+            pattern="^replace$",
+            description="„replace“ erlaubt einen Import, der mehr als die Hälfte der Tripel des Datensatzes entfernt",
+        ),
+    ] = None,
 ) -> JSONResponse:
     limit = ctx.settings.import_max_bytes
     data = await file.read(limit + 1)
@@ -93,6 +104,9 @@ async def import_sheet(
             max_bytes=limit,
             limits=Limits.of(ctx.settings),
             check=check,
+            dry_run=dry_run,
+            confirm_replace=confirm == "replace",
+            confirm_hint="Formularfeld confirm=replace",
         )
         return {"dataset": dataset, "version": version, **result.to_dict(), "text": result.text()}
 

@@ -474,7 +474,12 @@ _PATH_HEADERS = {
     f"{KIO}altersgruppe": "Altersgruppe",
     f"{SDMX_DIM}refArea": "Gebiet",
 }
-_SHAPE_HEADERS = {"MesswertZukunftShape": "Stichtag", "MesswertProzentShape": "Wert", "MesswertEinheitShape": "Einheit"}
+_SHAPE_HEADERS = {
+    "MesswertGebietArtShape": "Gebiet",
+    "MesswertZukunftShape": "Stichtag",
+    "MesswertProzentShape": "Wert",
+    "MesswertEinheitShape": "Einheit",
+}
 
 
 def rule_errors(report: Report, origins: dict[str, int], prefix: str) -> list[CellError]:

@@ -26,6 +26,7 @@ from integrationsgraph.graph.sheets.template import workbook_bytes
 from integrationsgraph.graph.sheets.to_rdf import Built, build
 from integrationsgraph.graph.store.embedded import Change, Store
 from integrationsgraph.graph.write.path import WritePath
+from integrationsgraph.graph.write.preview import Preview, guard, normalized, preview, shrinks_too_much
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WHOLE_FROM = 400
@@ -45,6 +46,8 @@ class ImportResult:
     removed: int
     seconds: float
     report: Report = field(default_factory=lambda: Report(conforms=True))
+    preview: Preview | None = None
+    """Set for a dry run: what the import would add, change and remove (nothing was written)."""
 
     def to_dict(self) -> dict[str, Any]:
         counts = self.report.counts()
@@ -57,25 +60,25 @@ class ImportResult:
             "seconds": round(self.seconds, 3),
             "warnings": counts["Warning"],
             "infos": counts["Info"],
+            "dry_run": self.preview is not None,
+            **(self.preview.to_dict() if self.preview is not None else {}),
         }
 
     def text(self) -> str:
         counts = self.report.counts()
+        would = self.preview is not None
         if not self.added and not self.removed:
             what = "keine Änderung (der Datensatz entspricht schon der Arbeitsmappe)"
+        elif would:
+            what = f"würde {self.added} Tripel hinzufügen, {self.removed} entfernen (Probelauf, nichts geschrieben)"
         else:
             what = f"{self.added} Tripel hinzugefügt, {self.removed} entfernt"
+        if self.preview is not None and self.preview.confirm_needed:
+            what += "; das wäre mehr als die Hälfte des Datensatzes: der Import braucht --confirm-replace"
         return (
             f"{self.graph}: {self.rows} Zeilen, {self.triples} Tripel; {what} in {self.seconds:.2f} s "
             f"({counts['Warning']} Warnungen, {counts['Info']} Hinweise)"
         )
-
-
-def normalized(triples: Iterable[ox.Triple]) -> set[ox.Triple]:
-    """The triples as the store keeps them (canonical literals: ``42.0`` → ``42``, ``1`` → ``true``)."""
-    scratch = ox.Store()
-    scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    return {q.triple for q in scratch}
 
 
 def import_workbook(
@@ -90,12 +93,17 @@ def import_workbook(
     max_bytes: int = MAX_BYTES,
     limits: Limits = DEFAULT_LIMITS,
     check: Callable[[], None] | None = None,
+    dry_run: bool = False,
+    confirm_replace: bool = False,
+    confirm_hint: str = "--confirm-replace",
 ) -> ImportResult:
     """Make ``graph`` hold exactly what the workbook says (plus ``extra_triples``); raise :class:`ImportFailed`.
 
     ``check`` is called between the steps, the last time under the write lock just before the change is
     validated and committed: it raises to stop the import (a time limit, a client that hung up), and then
-    nothing is written."""
+    nothing is written. With ``dry_run`` everything runs but the commit: the result says what the import would
+    add, change and remove (``preview``). An import that would remove more than half of the dataset's triples
+    raises :class:`ReplaceRefused` unless ``confirm_replace`` (``confirm_hint``: how the user confirms)."""
     start = time.perf_counter()
     book = read_workbook(data, source, max_bytes=max_bytes, limits=limits, check=check)
     built = build(book, dataset, base_iri)
@@ -104,14 +112,20 @@ def import_workbook(
     wanted = normalized([*built.triples, *extra_triples])
     add: set[ox.Triple] = set()
     remove: set[ox.Triple] = set()
+    changes = Preview()
 
     def difference() -> list[Change]:
         """What makes the graph hold ``wanted``, from its state now (again if another process wrote)."""
-        nonlocal add, remove
+        nonlocal add, remove, changes
         if check is not None:
             check()
         current = set(graph_triples(writer.store, graph))
         add, remove = wanted - current, current - wanted
+        if dry_run:  # the preview shows what would go, also when the real import would need a confirmation
+            changes = preview(current, wanted)
+            changes.confirm_needed = not confirm_replace and shrinks_too_much(len(current), len(remove))
+        elif not confirm_replace:
+            guard(current, wanted, graph, confirm_hint)
         if not current or len(add) + len(remove) > WHOLE_FROM:
             # A new dataset or a large edit: the whole graph, validated with the shapes compiled to SPARQL
             # (graph.write.path), much faster than pyshacl on many touched nodes; the same rules.
@@ -119,11 +133,13 @@ def import_workbook(
         return [Change(graph, add=_sorted(add), remove=_sorted(remove))]
 
     try:
-        report = writer.transact(difference)
+        report = writer.transact(difference, dry_run=dry_run)
     except ValidationFailed as exc:
         raise ImportFailed(book.source, shacl_errors(exc.report, built, base_iri + dataset + "/")) from exc
     seconds = time.perf_counter() - start
-    return ImportResult(graph, len(built.items), len(wanted), len(add), len(remove), seconds, report)
+    result = ImportResult(graph, len(built.items), len(wanted), len(add), len(remove), seconds, report)
+    result.preview = changes if dry_run else None
+    return result
 
 
 def export_workbook(store: Store, graph: str, dataset: str, base_iri: str, *, skip: Iterable[str] = ()) -> bytes:
@@ -188,6 +204,7 @@ SHAPE_COLUMNS = {
     "MesswertEinheitShape": "Einheit",
     "MesswertProzentShape": "Wert",
     "MesswertZukunftShape": "Stichtag",
+    "MesswertGebietArtShape": "Gebiet",
     "IndikatorManuellerStatusBegruendungShape": "Begründung des Fortschrittsstatus",
 }
 """Rules without a path (SPARQL on the node): the column whose cell they are about."""

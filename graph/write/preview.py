@@ -48,6 +48,8 @@ class Preview:
     added: list[Entity] = field(default_factory=list)
     changed: list[Entity] = field(default_factory=list)
     removed: list[Entity] = field(default_factory=list)
+    confirm_needed: bool = False
+    """Whether the write itself would be refused without a confirmation (:func:`guard`)."""
 
     def by_kind(self) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = defaultdict(lambda: {"added": 0, "changed": 0, "removed": 0})
@@ -58,6 +60,7 @@ class Preview:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "confirm_needed": self.confirm_needed,
             "by_kind": self.by_kind(),
             "entities": {
                 "added": [e.to_dict() for e in self.added],

@@ -42,7 +42,16 @@ class _Result(Protocol):
 
 def _imported(result: _Result, fmt: str) -> None:
     """An import's result (``to_dict()`` as JSON, or its ``text()``)."""
-    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else result.text())
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(result.text())
+    preview = getattr(result, "preview", None)
+    if preview is not None:
+        words = {"added": "neu", "changed": "geändert", "removed": "entfernt"}
+        for what, entities in (("added", preview.added), ("changed", preview.changed), ("removed", preview.removed)):
+            for e in entities:
+                click.echo(f"  {words[what]}: {e.kind} „{e.label}“ <{e.iri}>")
 
 
 def _settings(store_path: Path | None) -> Settings:
@@ -64,16 +73,40 @@ def template(file: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 @click.option("--dataset", required=True, help="Dataset name (musterstadt): its graph gets the workbook's content.")
 @click.option("--version", "version", default=None, help="Store as this version (2025) in a graph of its own.")
+@click.option("--dry-run", is_flag=True, help="Check and show what would be added, changed, removed; write nothing.")
+@click.option(
+    "--confirm-replace", is_flag=True, help="Allow an import that removes more than half of the dataset's triples."
+)
 @format_option
-def import_(store_path: Path | None, file: Path, dataset: str, version: str | None, fmt: str) -> None:
-    """Import a workbook (xlsx, or a folder of CSV files, one per sheet): errors per cell, nothing written on error."""
+def import_(
+    store_path: Path | None,
+    file: Path,
+    dataset: str,
+    version: str | None,
+    dry_run: bool,
+    confirm_replace: bool,
+    fmt: str,
+) -> None:
+    """Import a workbook (xlsx, or a folder of CSV files, one per sheet): errors per cell, nothing written on error.
+
+    An import that would remove more than half of the dataset's triples (the wrong file?) is refused unless
+    --confirm-replace; --dry-run shows the changes by entity first."""
 
     settings = _settings(store_path)
     with opened(settings) as (store, writer):
         graph = version_graph(dataset, version) if version else version_graph(dataset, "aktuell")
         record = version_record(store, dataset, version) if version else []
         try:
-            result = import_workbook(writer, file, graph, dataset, settings.base_iri, extra_triples=record)
+            result = import_workbook(
+                writer,
+                file,
+                graph,
+                dataset,
+                settings.base_iri,
+                extra_triples=record,
+                dry_run=dry_run,
+                confirm_replace=confirm_replace,
+            )
         except ImportFailed as exc:
             _refused(exc, fmt)
     _imported(result, fmt)

@@ -13,7 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from integrationsgraph.graph.sheets.workbook import graph_triples
 from tests.data.sheets.make_bad import good_bytes
+from tests.paths import REPO
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOKEN = {"Authorization": "Bearer test-token"}
@@ -260,3 +262,42 @@ def test_the_import_reads_what_the_csv_download_writes(app_client: Callable[...,
         assert response.status_code == 200, response.text
         body = response.json()
         assert (body["added"], body["changed"], body["removed"], body["unchanged"]) == (0, 0, 0, lines)
+
+
+def test_the_wrong_workbook_is_refused_and_a_dry_run_shows_what_would_go(client: TestClient) -> None:
+    """Issue 15: Rheine's manager uploads the wrong file. Without a confirmation nothing is lost; the preview names
+    what would go; only confirm=replace replaces the dataset."""
+    store = client.app.state.ctx.store  # type: ignore[attr-defined]
+    graph = "https://w3id.org/integrationsgraph/graph/probe-guard"
+    big = (REPO / "data" / "musterstadt.xlsx").read_bytes()
+    assert upload(client, big, dataset="probe-guard", headers=TOKEN).status_code == 200
+    before = set(store.triples(graph))
+    whole = len(graph_triples(store, graph))  # with the private companion: what the import replaces
+
+    refused = upload(client, good_bytes(), dataset="probe-guard", headers=TOKEN)
+    assert refused.status_code == 409, refused.text
+    assert f"von {whole:,} Tripeln".replace(",", ".") in refused.json()["error"]
+    assert "confirm=replace" in refused.json()["error"]
+    assert set(store.triples(graph)) == before
+
+    files = {"file": ("konzept.xlsx", good_bytes(), XLSX)}
+    preview = client.post(
+        "/api/import", params={"dry_run": "true"}, files=files, data={"dataset": "probe-guard"}, headers=TOKEN
+    )
+    assert preview.status_code == 200, preview.text
+    body = preview.json()
+    assert body["dry_run"] is True and body["confirm_needed"] is True
+    assert body["removed"] > whole / 2
+    assert body["by_kind"]["Massnahme"]["removed"] > 0
+    removed = {(e["kind"], e["label"]) for e in body["entities"]["removed"]}
+    assert ("Beschluss", "Ratsbeschluss über das Integrationskonzept Musterstadt") in removed  # by name, not IRI
+    assert ("Datenquelle", "Kita-Statistik Musterstadt") in removed
+    assert set(store.triples(graph)) == before  # a dry run writes nothing
+
+    form = {"dataset": "probe-guard", "confirm": "replace"}
+    done = client.post("/api/import", files=files, data=form, headers=TOKEN)
+    assert done.status_code == 200, done.text
+    assert done.json()["dry_run"] is False and "entities" not in done.json()
+    assert len(set(store.triples(graph))) < len(before) / 2
+    bad = client.post("/api/import", files=files, data={"dataset": "probe-guard", "confirm": "ja"}, headers=TOKEN)
+    assert bad.status_code == 422
