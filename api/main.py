@@ -11,7 +11,7 @@ from integrationsgraph import __version__
 from integrationsgraph.api import errors, security
 from integrationsgraph.api.deps import AppContext
 from integrationsgraph.api.routes import analysis as analysis_routes
-from integrationsgraph.api.routes import chain, compare, home, linked_data, resources, search, sheets
+from integrationsgraph.api.routes import api_docs, chain, compare, home, linked_data, resources, search, sheets
 from integrationsgraph.api.routes import maps as maps_routes
 from integrationsgraph.api.routes import monitoring as monitoring_routes
 from integrationsgraph.api.routes import progress as progress_routes
@@ -50,10 +50,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Kommunale Integrationskonzepte als Wissensgraph: SPARQL, REST, Netzwerkkarten, offene Daten.",
         lifespan=lifespan,
+        # FastAPI's /docs and /redoc load Swagger UI and ReDoc from a CDN: ours serve them vendored (api_docs)
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=api_docs.OAUTH2_REDIRECT_URL,
     )
     errors.install(app)
     security.install(app)  # Content-Security-Policy on every response; the pages' scripts (api/static/js)
     app.include_router(home.router)
+    app.include_router(api_docs.router)  # /docs, /redoc and their vendored files, offline
     app.include_router(sparql_router)  # early: routes are matched in order, /sparql is the busiest
     app.include_router(compare.router)  # before resources: /api/vergleich/… is not a dataset
     app.include_router(resources.router)

@@ -7,9 +7,10 @@ the policy stops it from running: scripts only from this origin (no inline scrip
 ``X-Content-Type-Options: nosniff`` belongs to it: without it a browser would run a SPARQL result or a dump
 whose text an attacker chose as a script "from this origin".
 
-The pages' scripts live in ``api/static/js/`` and are served at ``/static/js/{name}``. FastAPI's API docs
-(``/docs``, ``/redoc``) are the one exception: FastAPI writes their pages with an inline start script and loads
-Swagger UI / ReDoc from a CDN; their policy allows exactly that inline script (by its SHA-256) and those hosts.
+The pages' scripts live in ``api/static/js/`` and are served at ``/static/js/{name}``. The API docs (``/docs``,
+``/redoc``, :mod:`api.routes.api_docs`) are the one exception: FastAPI's page functions write an inline start
+script, and ReDoc runs its search in a worker made from a blob; their policy allows exactly that inline script
+(by its SHA-256) and blob workers. Swagger UI and ReDoc themselves are vendored and come from this origin too.
 
 ``install(app)`` adds both: ``security.install(app)`` in :func:`api.main.create_app`.
 """
@@ -26,6 +27,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from integrationsgraph.api.errors import error_response
+from integrationsgraph.api.routes import api_docs
 from integrationsgraph.graph.core.config import PAGE_SCRIPTS
 
 STATIC_JS = PAGE_SCRIPTS
@@ -47,24 +49,22 @@ POLICY = "; ".join(
 )
 """The policy of every page (and every other response: a browser applies it only where it renders)."""
 
-DOCS_SOURCES = {
-    "script-src": "https://cdn.jsdelivr.net",
-    "style-src": "https://cdn.jsdelivr.net https://fonts.googleapis.com",
-    "img-src": "https://fastapi.tiangolo.com https://cdn.redoc.ly",
-    "font-src": "https://fonts.gstatic.com",
-    "worker-src": "blob:",
-}
-"""What FastAPI's own documentation pages load besides this origin (Swagger UI, ReDoc)."""
+DOCS_SOURCES = {"worker-src": "blob:"}
+"""What the documentation pages need besides :data:`POLICY` and their inline script: ReDoc's search worker."""
 
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.S | re.I)
 
 
 def docs_policy(body: bytes) -> str:
-    """The policy for a FastAPI docs page: :data:`POLICY` plus the CDN hosts and the page's own inline scripts,
-    each by its hash (so nothing else inline runs)."""
+    """The policy for a docs page: :data:`POLICY` plus :data:`DOCS_SOURCES` and the page's own inline scripts,
+    each by its hash (so nothing else inline runs). No other host: Swagger UI and ReDoc are served from here."""
     extra = dict(DOCS_SOURCES)
-    for m in _INLINE_SCRIPT.finditer(body):
-        extra["script-src"] += f" 'sha256-{base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode()}'"
+    hashes = [
+        f"'sha256-{base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode()}'"
+        for m in _INLINE_SCRIPT.finditer(body)
+    ]
+    if hashes:
+        extra["script-src"] = " ".join(hashes)
     parts = []
     for directive in POLICY.split("; "):
         name = directive.split(" ", 1)[0]
@@ -139,7 +139,7 @@ async def script(name: str) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    """Serve the pages' scripts and put the policy on every response of ``app``."""
+    """Serve the pages' scripts and put the policy on every response of ``app`` (the docs pages' own on
+    :data:`api.routes.api_docs.PAGES`)."""
     app.include_router(router)
-    docs = {app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
-    app.add_middleware(ContentSecurityPolicy, docs_paths=frozenset(p for p in docs if p))
+    app.add_middleware(ContentSecurityPolicy, docs_paths=api_docs.PAGES)

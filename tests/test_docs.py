@@ -119,8 +119,8 @@ def route_paths(app: Any) -> list[str]:
 
 
 def framework_pages(app: Any) -> set[str]:
-    """FastAPI's own documentation pages: the only routes the API guide need not list."""
-    return {p for p in (app.docs_url, app.redoc_url, app.openapi_url, app.swagger_ui_oauth2_redirect_url) if p}
+    """FastAPI's own OpenAPI document: the only route the API guide need not list (the docs pages are ours)."""
+    return {p for p in (app.docs_url, app.redoc_url, app.openapi_url) if p}
 
 
 def undocumented_routes(paths: Iterable[str], text: str) -> list[str]:

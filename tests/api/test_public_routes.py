@@ -67,6 +67,8 @@ SPARQL_QUERIES = [
 NOT_APPLICABLE = {
     "/maps/assets/vis-network.min.js": "a static script shipped with the package; reads no store",
     "/static/vendor/vega/{name}": "vendored chart scripts shipped with the package; read no store",
+    "/static/vendor/swagger-ui/{name}": "vendored Swagger UI shipped with the package; reads no store",
+    "/static/vendor/redoc/{name}": "vendored ReDoc shipped with the package; reads no store",
 }
 """GET routes not exercised, each with the reason."""
 
