@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from integrationsgraph.graph.core.config import Settings, graph_iri
+from integrationsgraph.graph.datasets.generate import municipalities
 from integrationsgraph.graph.monitoring.model import Observation, Target, Thresholds
 from integrationsgraph.graph.monitoring.series import indicator, indicators
 from integrationsgraph.graph.shacl.validate import Shapes
@@ -166,3 +167,54 @@ def test_a_fixed_number_of_queries_not_one_per_indicator(musterstadt: EmbeddedSt
     counting = Counting(musterstadt)
     assert len(indicators(counting, "musterstadt")) == 23  # type: ignore[arg-type]
     assert counting.calls == 1  # the graph read once (one request on a SPARQL server)
+
+
+TRICKY = f"""
+@base <{ID}> .
+@prefix kio: <{KIO}> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<konzept/k> a kio:Integrationskonzept ; dct:issued "2020-01-01"^^xsd:date .
+<indikator/t> a kio:Indikator ; skos:notation "I9" ; kio:zielrichtung kio:steigend ;
+    skos:prefLabel "Quote \\"B1\\"\\tmit \\\\ und\\nZeile, ü € \\u0007 (fiktiv)"@de , "Rate"@en-GB ;
+    kio:schwelleAufKurs "0.90"^^xsd:decimal .
+<messwert/t-2020> kio:indikator <indikator/t> ; kio:stichtag "2020-12-31"^^xsd:date ; kio:wert "054.50"^^xsd:decimal .
+<messwert/t-2021> kio:indikator <indikator/t> ; kio:stichtag "2021-12-31"^^xsd:date ; kio:wert "6.1E1"^^xsd:double .
+<messwert/t-2022> kio:indikator <indikator/t> ; kio:stichtag "2022-12-31"^^xsd:date ; kio:wert 62 , 63.5 .
+<messwert/t-2023> kio:indikator <indikator/t> ; kio:stichtag "2023-12-31"^^xsd:date ; kio:wert "k. A." .
+<messwert/t-2024> kio:indikator "indikator/t" ; kio:stichtag "2024-12-31"^^xsd:date ; kio:wert 70 .
+[] kio:indikator <indikator/t> ; kio:stichtag "2024-12-31"^^xsd:date ; kio:wert 71 .
+"""
+"""Literals that need escaping, numbers written in every way, two values where one belongs (the first in N-Triples
+order counts, 62), a value that is no number, a link that is a literal and a Messwert without IRI (the last three are
+not read)."""
+
+
+def test_terms_are_read_exactly(backend: Store) -> None:
+    triples = [q.triple for q in ox.parse(TRICKY.encode(), format=ox.RdfFormat.TURTLE)]
+    backend.apply(graph_iri("probe"), add=triples, replace=True)
+    (found,) = indicators(backend, "probe")
+    assert found.label == 'Quote "B1"\tmit \\ und\nZeile, ü € \u0007 (fiktiv)'
+    assert found.thresholds.substantial == 0.9
+    assert [(o.year, o.value) for o in found.observations] == [(2020, 54.5), (2021, 61.0), (2022, 62.0)]
+    english = indicators(backend, "probe", lang="en-gb")
+    assert english[0].label == "Rate"
+    assert indicator(backend, "probe", found.iri) == found  # the look-ups of one indicator read the same
+    assert indicator(backend, "probe", found.iri, lang="en-gb") == english[0]
+
+
+def test_reading_all_and_reading_one_agree(backend: Store, musterstadt: EmbeddedStore) -> None:
+    """The bulk read (one SELECT, terms as text) and the look-ups of one indicator (pyoxigraph terms) build the same
+    indicators: on Musterstadt and on a generated municipality, on both backends."""
+    generated = graph_iri("fiktiv-001")
+    backend.apply(
+        generated, add=[q.triple for q in municipalities(1, 0) if q.graph_name == ox.NamedNode(generated)], replace=True
+    )
+    for store, dataset, count in ((musterstadt, "musterstadt", 23), (backend, "fiktiv-001", None)):
+        for lang in ("de", "en"):
+            found = indicators(store, dataset, lang)
+            assert found and (count is None or len(found) == count)
+            assert sum(len(i.observations) for i in found) > len(found)
+            assert [indicator(store, dataset, i.iri, lang) for i in found] == found
