@@ -1,10 +1,11 @@
-"""Dependencies the routes declare: the application context, the store, the settings, and the one write-token
-check (:func:`check_token`; :class:`TokenFirst` runs it before a route reads its body)."""
+"""Dependencies the routes declare: the application context, the store, the settings, and the one check of who
+writes (:func:`check_token`: the configured write token or an account's token; :class:`TokenFirst` runs it before
+a route reads its body)."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -12,10 +13,13 @@ from fastapi import Depends, Form, HTTPException, Path, Query, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from integrationsgraph.graph.core.config import Settings
+from integrationsgraph.graph.core.config import Settings, graph_iri
 from integrationsgraph.graph.shacl.validate import Shapes
 from integrationsgraph.graph.store.embedded import Store
+from integrationsgraph.graph.write import accounts
+from integrationsgraph.graph.write.accounts import TOKEN_PREFIX
 from integrationsgraph.graph.write.path import WritePath
+from integrationsgraph.graph.write.rights import ACTOR, Account, Role, refusal
 
 
 @dataclass
@@ -63,7 +67,13 @@ DatasetForm = Annotated[str, Form(pattern=DATASET_PATTERN, max_length=DATASET_MA
 """A ``dataset`` field of a form (the workbook upload)."""
 
 
-bearer = HTTPBearer(auto_error=False, description="Das Schreib-Token (INTEGRATIONSGRAPH_WRITE_TOKEN).")
+bearer = HTTPBearer(
+    auto_error=False,
+    description="Das Token eines Kontos (integrationsgraph user add) oder INTEGRATIONSGRAPH_WRITE_TOKEN.",
+)
+
+ENV_ADMIN = Account("INTEGRATIONSGRAPH_WRITE_TOKEN", Role.ADMIN)
+"""Who the configured write token acts as: an administrator (what the one shared token always was)."""
 
 
 def token_matches(settings: Settings, given: str | None) -> bool:
@@ -74,24 +84,48 @@ def token_matches(settings: Settings, given: str | None) -> bool:
     return secrets.compare_digest(given.encode(), token.get_secret_value().encode())
 
 
-def check_token(settings: Settings, given: str | None) -> None:
-    """Writes need the bearer token: none configured → 403, missing or wrong → 401."""
-    if settings.write_token is None:
-        raise HTTPException(403, "Schreiben ist abgeschaltet: Auf diesem Server ist kein Schreib-Token eingerichtet.")
-    if not token_matches(settings, given):
+def account_for(ctx: AppContext, given: str | None) -> Account | None:
+    """The account a bearer token belongs to: the configured write token is an administrator, an account's token
+    (``ig_…``) is looked up by its hash; anything else is nobody."""
+    if not given:
+        return None
+    if token_matches(ctx.settings, given):
+        return ENV_ADMIN
+    if given.startswith(TOKEN_PREFIX) and len(given) <= 128:
+        return accounts.find(ctx.store, given)
+    return None
+
+
+def check_token(ctx: AppContext, given: str | None) -> Account:
+    """Writes need an account that may write: no token configured and no account → 403 (writing is off),
+    missing or unknown token → 401, a reader → 403. The account then acts for the rest of the request
+    (:data:`graph.write.rights.ACTOR`); which datasets it may write, the write path checks."""
+    account = account_for(ctx, given)
+    if account is None:
+        if ctx.settings.write_token is None and not accounts.accounts(ctx.store):
+            raise HTTPException(
+                403,
+                "Schreiben ist abgeschaltet: Auf diesem Server ist weder ein Schreib-Token noch ein Konto "
+                "eingerichtet.",
+            )
         raise HTTPException(
             401,
-            "Schreiben braucht ein gültiges Schreib-Token (Authorization: Bearer …).",
+            "Schreiben braucht ein gültiges Token: das Schreib-Token oder das eines Kontos (Authorization: Bearer …).",
             {"WWW-Authenticate": "Bearer"},
         )
+    if account.role is Role.READER:
+        raise HTTPException(403, f"Das Konto „{account.name}“ darf nur lesen; nichts wurde geschrieben.")
+    ACTOR.set(account)
+    return account
 
 
-def require_token(
-    ctx: ContextDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+async def require_token(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> None:
     """The dependency write routes declare (it shows the bearer scheme in the OpenAPI document); on a
-    :class:`TokenFirst` route the same check has already run before the body was read."""
-    check_token(ctx.settings, credentials.credentials if credentials is not None else None)
+    :class:`TokenFirst` route the same check has already run before the body was read. Async, so that the
+    account it names acts in the request's own context."""
+    check_token(get_context(request), credentials.credentials if credentials is not None else None)
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -100,16 +134,30 @@ def bearer_token(authorization: str | None) -> str | None:
     return (value.strip() or None) if scheme.lower() == "bearer" else None
 
 
-def authorised(request: Request, settings: Settings) -> bool:
-    """Whether the request carries the configured write token (it may then read private data too)."""
-    return token_matches(settings, bearer_token(request.headers.get("authorization")))
+def reader(request: Request) -> Account | None:
+    """The account the request's bearer token belongs to, if any (for reading: any role)."""
+    return account_for(get_context(request), bearer_token(request.headers.get("authorization")))
 
 
-def check_request(request: Request) -> None:
+def authorised(request: Request, settings: Settings) -> bool | frozenset[str]:
+    """Whose private data the request may read: True for all (an administrator), else the names of the
+    datasets of its account (empty for the public)."""
+    account = reader(request)
+    return account.private_datasets() if account is not None else frozenset()
+
+
+def check_request(request: Request, graphs: Iterable[str] = ()) -> Account:
     """:func:`check_token` on the request's ``Authorization`` header, before anything reads its body: what
-    :class:`TokenFirst` routes run, and what ``/sparql`` (updates) and ``/store`` (writes) call themselves."""
-    ctx: AppContext = request.app.state.ctx
-    check_token(ctx.settings, bearer_token(request.headers.get("authorization")))
+    :class:`TokenFirst` routes run, and what ``/sparql`` (updates) and ``/store`` (writes) call themselves.
+    A ``{dataset}`` in the path, and ``graphs`` the caller names (the Graph Store's target), are checked against
+    the account's rights here already, before the body is read; the write path checks every change again."""
+    account = check_token(request.app.state.ctx, bearer_token(request.headers.get("authorization")))
+    dataset = request.path_params.get("dataset")
+    targets = [*graphs, *([graph_iri(str(dataset))] if dataset else [])]
+    for graph in targets:
+        if not account.may_write(graph):
+            raise refusal(account, graph)
+    return account
 
 
 class TokenFirst(APIRoute):

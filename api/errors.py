@@ -40,6 +40,8 @@ from integrationsgraph.graph.store.graph_store import GraphStoreError
 from integrationsgraph.graph.store.lease import LeaseBusy
 from integrationsgraph.graph.store.privacy import PersonalDataRefused
 from integrationsgraph.graph.store.remote import RemoteStoreError, RemoteTimeout
+from integrationsgraph.graph.write.accounts import AccountError
+from integrationsgraph.graph.write.rights import NobodyActs, RightsRefused
 
 DEFAULT_STATUS = 500
 """The status of an exception that is not in :data:`STATUS` (nothing the client could change)."""
@@ -49,6 +51,8 @@ STATUS: dict[type[Exception], int] = {
     NotFound: 404,
     Forbidden: 403,
     Refused: 403,  # SERVICE or LOAD in a query
+    RightsRefused: 403,  # the account may not write this dataset (graph.write.rights)
+    NobodyActs: 403,  # a write in the server without an authenticated account: fail closed
     NotAcceptable: 406,
     # input that cannot be parsed or is refused before validation
     InvalidQuery: 400,
@@ -58,6 +62,7 @@ STATUS: dict[type[Exception], int] = {
     ResourceError: 400,
     InvalidValue: 422,
     InvalidFilter: 422,
+    AccountError: 422,  # a bad account name, role or dataset (user add)
     Conflict: 409,
     ReplaceRefused: 409,  # would remove more than half of a dataset: confirm=replace
     PreconditionFailed: 412,

@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             writer = WritePath(store, shapes, Privacy.from_settings(settings), derivers)
             bootstrap(writer, settings)
             writer.derive(assessments.missing(store))
+            writer.require_actor = True  # from here on every write names its account (graph.write.rights)
             app.state.ctx = AppContext(settings=settings, store=store, shapes=shapes, writer=writer)
             yield
         finally:

@@ -18,6 +18,7 @@ from integrationsgraph.graph.core.config import dataset_name
 from integrationsgraph.graph.network.metrics import GAP_LABELS, Analysis, analyse_store, method_text, write_metrics
 from integrationsgraph.graph.network.read import metrics_graph, scope
 from integrationsgraph.graph.store.embedded import Store
+from integrationsgraph.graph.write.rights import authorize
 
 router = APIRouter(prefix="/api/analysis", tags=["Netzwerkanalyse"], route_class=TokenFirst)
 
@@ -107,6 +108,7 @@ async def gaps(store: StoreDep, dataset: DatasetQuery = None) -> dict[str, Any]:
 )
 async def write(store: StoreDep, dataset: DatasetQuery = None) -> dict[str, Any]:
     graphs = await run_in_threadpool(scope, store, dataset)
+    authorize([metrics_graph(g) for g in graphs], require_actor=True)  # derived, but an editor's own datasets only
     written = await run_in_threadpool(write_metrics, store, graphs, datetime.now(UTC))
     return {
         "geschrieben": [

@@ -109,7 +109,7 @@ async def store_put(request: Request) -> Response:
     refused (409, naming the numbers) unless the request says ``?confirm=replace``."""
     ctx: AppContext = request.app.state.ctx
     graph = writable(target(request))
-    check_request(request)
+    check_request(request, [graph])
     triples = await payload(request, graph)
     confirmed = params(request.url.query).get("confirm") == ["replace"]
 
@@ -128,7 +128,7 @@ async def store_post(request: Request) -> Response:
     values = params(request.url.query)
     new = "graph" not in values and "default" not in values
     graph = f"{GRAPH_BASE}neu/{uuid.uuid4()}" if new else writable(target(request))
-    check_request(request)
+    check_request(request, [graph])
     triples = await payload(request, graph)
     created = await write(request, Change(graph, add=triples))
     headers = {"Location": str(request.url_for("store_get").include_query_params(graph=graph))} if new else None
@@ -139,7 +139,7 @@ async def store_post(request: Request) -> Response:
 async def store_delete(request: Request) -> Response:
     ctx: AppContext = request.app.state.ctx
     graph = writable(target(request))
-    check_request(request)
+    check_request(request, [graph])
     if graph not in await run_in_threadpool(ctx.store.graphs):
         raise ProtocolError(404, f"Kein Graph {graph}.")
     await run_in_threadpool(ctx.writer.write, Change(graph, replace=True))

@@ -18,9 +18,9 @@ from integrationsgraph.api.deps import (
     DatasetForm,
     DatasetName,
     TokenFirst,
+    account_for,
     bearer,
     require_token,
-    token_matches,
 )
 from integrationsgraph.api.errors import error_response
 from integrationsgraph.graph.datasets.versions import CURRENT, diff, version_graph, version_record
@@ -28,6 +28,7 @@ from integrationsgraph.graph.sheets.errors import ImportFailed
 from integrationsgraph.graph.sheets.read import Limits
 from integrationsgraph.graph.sheets.tidy import import_values
 from integrationsgraph.graph.sheets.workbook import import_workbook
+from integrationsgraph.graph.write.rights import authorize
 
 router = APIRouter(tags=["Arbeitsmappen und Versionen"], route_class=TokenFirst)  # the token before the body
 VERSION = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,40}$"
@@ -71,12 +72,13 @@ async def import_sheet(
         ),
     ] = None,
 ) -> JSONResponse:
+    graph = version_graph(dataset, version or CURRENT)
+    authorize([graph], require_actor=True)  # the dataset is in the form: refused before the workbook is read
     limit = ctx.settings.import_max_bytes
     data = await file.read(limit + 1)
     name = file.filename or "Arbeitsmappe.xlsx"
     if len(data) > limit:
         return error_response(413, f"{name}: Die Datei ist zu groß (höchstens {limit / 1048576:.3g} MB).")
-    graph = version_graph(dataset, version or CURRENT)
     timeout = ctx.settings.import_timeout
     deadline = time.monotonic() + timeout
 
@@ -194,8 +196,10 @@ async def version_diff(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     fmt: Annotated[str, Query(alias="format", pattern="^(json|text)$", description="json oder text")] = "json",
 ) -> JSONResponse | PlainTextResponse:
-    # The reader's right is the write token, as on /sparql and /store; the filter is graph.store.privacy's.
-    private = token_matches(ctx.settings, credentials.credentials if credentials is not None else None)
+    # Who may read the private data: an account of this dataset (or an administrator), as on /sparql and /store;
+    # the filter is graph.store.privacy's.
+    account = account_for(ctx, credentials.credentials if credentials is not None else None)
+    private = account is not None and account.may_read_private(dataset)
     privacy = ctx.writer.privacy
     result = await run_in_threadpool(
         lambda: diff(ctx.store, dataset, source, target, ctx.settings.base_iri, private=private, privacy=privacy)

@@ -84,7 +84,8 @@ class Settings(BaseSettings):
     )
     write_token: SecretStr | None = Field(
         default=None,
-        description="Bearer token that writes must present; without one, every write over HTTP is refused.",
+        description="An administrator's bearer token (besides the accounts of `integrationsgraph user add`); "
+        "without it and without accounts, every write over HTTP is refused.",
     )
     # SPARQL endpoint (graph/sparql/service.py, graph/sparql/pool.py)
     query_timeout: float = Field(

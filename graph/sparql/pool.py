@@ -32,6 +32,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from integrationsgraph.graph.core.config import SYSTEM_GRAPH
 from integrationsgraph.graph.core.errors import IntegrationsgraphError
 from integrationsgraph.graph.store.privacy import is_private_graph
 
@@ -98,6 +99,7 @@ class Snapshots:
                     target = self.root / str(self._n)
                     self.store.backup(str(target))
                     self._seen = fingerprint(self.live)
+                _drop_system_graph(target)  # no query reads the revision, the lease or the accounts' hashes
                 self._current = target
                 self._public = None
                 self.made += 1
@@ -119,8 +121,21 @@ class Snapshots:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def _drop_system_graph(snapshot: Path) -> None:
+    """Remove the store's system graph from a fresh snapshot (a few triples; the snapshot is ours alone)."""
+    copy = ox.Store(str(snapshot))
+    try:
+        system = ox.NamedNode(SYSTEM_GRAPH)
+        if any(True for _ in copy.quads_for_pattern(None, None, None, system)):
+            copy.remove_graph(system)
+            copy.flush()
+    finally:
+        del copy
+
+
 def _without_private(full: Path, target: Path) -> Path:
-    """A copy of the checkpoint ``full`` (hard links again) from which the private graphs are removed."""
+    """A copy of the checkpoint ``full`` (hard links again, no system graph: :func:`_drop_system_graph`) from
+    which the private graphs are removed."""
     snapshot = ox.Store.read_only(str(full))
     try:
         snapshot.backup(str(target))

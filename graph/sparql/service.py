@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,13 +20,14 @@ from typing import Any, TypedDict, Unpack
 
 import pyoxigraph as ox
 
+from integrationsgraph.graph.core.config import dataset_name
 from integrationsgraph.graph.core.errors import IntegrationsgraphError, InvalidQuery
 from integrationsgraph.graph.sparql.guard import check
 from integrationsgraph.graph.sparql.pool import QueryBusy, QueryPool, Sandbox, SandboxUnavailable, UpdateRunner
 from integrationsgraph.graph.sparql.text import QueryInfo, analyse_query, syntax_position
 from integrationsgraph.graph.sparql.worker import execute, term_to_json
 from integrationsgraph.graph.store.embedded import EmbeddedStore, Store, Term
-from integrationsgraph.graph.store.privacy import public_graphs
+from integrationsgraph.graph.store.privacy import is_private_graph, public_graphs
 
 
 class NotAcceptable(IntegrationsgraphError):
@@ -69,11 +71,20 @@ ALIASES = {
 LINK_NOTE = "Ergebnis gekürzt / result truncated"
 
 
-def visible_graphs(store: Store, *, private: bool = False, graphs: list[str] | None = None) -> list[str]:
+def visible_graphs(
+    store: Store, *, private: bool | AbstractSet[str] = False, graphs: list[str] | None = None
+) -> list[str]:
     """The graphs a query may read: the public ones (``graph.store.privacy.public_graphs``), all with ``private``
-    (of ``graphs`` when the caller has listed them already)."""
+    True, and with a set of dataset names the private companions of those datasets too (an editor's or reader's
+    account); of ``graphs`` when the caller has listed them already."""
     every = store.graphs() if graphs is None else graphs
-    return every if private else public_graphs(store, every)
+    if private is True:
+        return every
+    public = public_graphs(store, every)
+    if not private:
+        return public
+    own = [g for g in every if is_private_graph(g) and dataset_name(g).split("/", 1)[0] in private]
+    return [g for g in every if g in set(public) | set(own)]
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -141,11 +152,20 @@ class Dataset:
 
 
 def dataset(
-    info: QueryInfo, default_uris: Sequence[str], named_uris: Sequence[str], visible: list[str], all_graphs: list[str]
+    info: QueryInfo,
+    default_uris: Sequence[str],
+    named_uris: Sequence[str],
+    visible: list[str],
+    all_graphs: list[str],
+    *,
+    union_safe: bool = False,
 ) -> Dataset:
     """Protocol parameters override FROM / FROM NAMED, which override the default dataset (the visible graphs).
 
-    Whatever is named is cut down to the visible graphs, so a private graph reads as an empty one.
+    Whatever is named is cut down to the visible graphs, so a private graph reads as an empty one. The store's
+    union of all graphs stands for "every visible graph" only where it is ``union_safe``: a snapshot, which holds
+    no system graph (the revision, the lease, the accounts' token hashes; :mod:`graph.sparql.pool`); the live
+    store's and a SPARQL server's union hold it, so there the visible graphs are listed.
     """
     allowed = set(visible)
     for iri in [*default_uris, *named_uris]:
@@ -157,7 +177,7 @@ def dataset(
         return Dataset([g for g in default_uris if g in allowed], [g for g in named_uris if g in allowed])
     if info.has_dataset:
         return Dataset([g for g in info.from_graphs if g in allowed], [g for g in info.from_named if g in allowed])
-    if set(visible) == set(all_graphs):
+    if union_safe and set(visible) == set(all_graphs):
         return Dataset(None, None)
     return Dataset(list(visible), list(visible))
 
@@ -195,7 +215,7 @@ class QueryOptions(TypedDict, total=False):
     named_uris: Sequence[str]
     bindings: dict[str, Term] | None
     base_iri: str | None
-    private: bool
+    private: bool | AbstractSet[str]
     link: str
 
 
@@ -283,7 +303,7 @@ class QueryService:
         named_uris: Sequence[str] = (),
         bindings: dict[str, Term] | None = None,
         base_iri: str | None = None,
-        private: bool = False,
+        private: bool | AbstractSet[str] = False,
         link: str = "",
     ) -> Answer:
         """:meth:`run` for a caller that holds a :meth:`slot` already (the endpoint takes it before a thread)."""
@@ -297,7 +317,7 @@ class QueryService:
         results_fmt, graph_fmt = negotiate(info.form, accept, fmt)
         every = self.store.graphs()  # once: on a SPARQL server each listing is a request
         visible = visible_graphs(self.store, private=private, graphs=every)
-        ds = dataset(info, default_uris, named_uris, visible, every)
+        ds = dataset(info, default_uris, named_uris, visible, every, union_safe=self.pool is not None)
         public_snapshot = self.pool is not None and not private
         if public_snapshot and not (default_uris or named_uris or info.has_dataset):
             # The public snapshot holds no private graph: its union of all graphs is the visible dataset.

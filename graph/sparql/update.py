@@ -232,6 +232,8 @@ def apply_update(
             deltas[:] = [_in_worker(store, prepared, base_iri, only, runner, timeout)]
         else:
             deltas[:] = [delta(_local(store, only), prepared, base_iri)]
+        # graphs it drops or creates empty need the same rights as a change, checked before anything commits
+        writer.authorize([*deltas[0].dropped, *deltas[0].created])
         return deltas[0].changes
 
     with writer.lock:

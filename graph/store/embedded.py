@@ -70,7 +70,7 @@ class Store(Protocol):
         ...
 
     def graphs(self) -> list[str]:
-        """The IRIs of all named graphs."""
+        """The IRIs of all named graphs but the store's bookkeeping (:data:`SYSTEM_GRAPH`)."""
         ...
 
     def count(self, graph: str | None = None) -> int:
@@ -289,7 +289,10 @@ class EmbeddedStore(ApplyByCommit):
             raise InvalidQuery(str(exc)) from exc
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        """The named graphs, without the store's own bookkeeping (:data:`SYSTEM_GRAPH`), as on a SPARQL server."""
+        return sorted(
+            g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode) and g.value != SYSTEM_GRAPH
+        )
 
     def count(self, graph: str | None = None) -> int:
         if graph is None:

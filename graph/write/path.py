@@ -11,6 +11,9 @@ Several processes may write to one SPARQL server (``serve --workers N``). Each w
 write lease (:mod:`graph.store.lease`) while it reads, builds and validates the change and commits it, so
 nothing is lost, written twice, or validated against a state that no longer holds. The commit is also
 guarded by the store's revision (for writers that do not take the lease); a lost race starts over.
+
+Before anything is validated, the acting account's rights are checked on every graph the change touches
+(:mod:`graph.write.rights`): an editor of one dataset cannot write another's, whatever the door.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from integrationsgraph.graph.shacl.engine import SparqlValidator, sparql_validat
 from integrationsgraph.graph.shacl.validate import Shapes, validate
 from integrationsgraph.graph.store.embedded import Change, Store, StoreConflict
 from integrationsgraph.graph.store.privacy import Privacy, WithCompanions, refuse_personal_data, split_change
+from integrationsgraph.graph.write.rights import authorize
 
 SKOS_NOTATION = ox.NamedNode("http://www.w3.org/2004/02/skos/core#notation")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -53,9 +57,17 @@ class WritePath:
     """Serialises writes in this process and validates each before it commits."""
 
     def __init__(
-        self, store: Store, shapes: Shapes, privacy: Privacy | None = None, derivers: Sequence[Deriver] = ()
+        self,
+        store: Store,
+        shapes: Shapes,
+        privacy: Privacy | None = None,
+        derivers: Sequence[Deriver] = (),
+        *,
+        require_actor: bool = False,
     ) -> None:
         self.store = store
+        self.require_actor = require_actor
+        """Refuse writes that no account acts for (:mod:`graph.write.rights`): the server sets it after start-up."""
         self.shapes = shapes
         self.privacy = privacy or Privacy.default()
         self.derivers = list(derivers)
@@ -111,6 +123,7 @@ class WritePath:
             with self._lock, self.store.exclusive():
                 expect = self.store.revision()
                 changes = build()
+                self.authorize(c.graph for c in changes)
                 # The privacy rule holds for the whole transaction, validated or not (what check does first).
                 refuse_personal_data(self.store, changes, self.privacy)
                 reports = [self._validate(c) for c in changes] if validate_change else []
@@ -132,6 +145,11 @@ class WritePath:
                     return report
             time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # let the other writer finish
         raise WriteBusy()  # after MAX_ATTEMPTS lost races
+
+    def authorize(self, graphs: Iterable[str]) -> None:
+        """Raise unless the acting account may write every one of ``graphs`` (:func:`graph.write.rights.authorize`):
+        what :meth:`transact` does with every change, and what a door calls for graphs it creates or drops."""
+        authorize(graphs, require_actor=self.require_actor)
 
     def derive(self, graphs: Iterable[str]) -> None:
         """Run the derivers for ``graphs`` changed outside :meth:`transact` (a bulk load), under lock and lease."""

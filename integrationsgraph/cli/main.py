@@ -19,6 +19,7 @@ from integrationsgraph.cli.monitoring import add_monitoring_commands
 from integrationsgraph.cli.publish import publish_command
 from integrationsgraph.cli.report import report_command
 from integrationsgraph.cli.sheets import add_sheet_commands, export_xlsx
+from integrationsgraph.cli.users import add_user_commands
 from integrationsgraph.graph.core.config import dataset_name
 from integrationsgraph.graph.core.errors import IntegrationsgraphError, ValidationFailed
 from integrationsgraph.graph.core.iris import PREFIXES
@@ -240,6 +241,7 @@ add_analysis_commands(main)  # network analysis and maps: analyze, map
 add_monitoring_commands(main)  # monitoring: progress
 main.add_command(publish_command)  # open-data publication: publish OUT_DIR
 main.add_command(report_command)  # the Sachstandsbericht: report --dataset NAME -o FILE.pdf|.html
+add_user_commands(main)  # accounts: user add | list | remove | token --renew
 
 if __name__ == "__main__":
     main()

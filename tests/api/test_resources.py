@@ -144,7 +144,7 @@ def test_without_a_configured_token_writes_are_forbidden(tmp_path: Path) -> None
     with TestClient(create_app(settings)) as c:
         r = c.post("/api/musterstadt/felder", json={"label": {"de": "x"}}, headers=AUTH)
     assert r.status_code == 403
-    assert "kein Schreib-Token" in r.json()["error"]
+    assert "weder ein Schreib-Token noch ein Konto" in r.json()["error"]
 
 
 def test_oversized_body_is_413(client: TestClient) -> None:

@@ -315,7 +315,7 @@ def test_update_refused_without_a_configured_token(tmp_path_factory: pytest.Temp
     with TestClient(create_app(settings)) as c:
         r = c.post("/sparql", content="CLEAR GRAPH <http://example.org/x>", headers=UPDATE)
     assert r.status_code == 403
-    assert "kein Schreib-Token" in r.json()["error"]
+    assert "weder ein Schreib-Token noch ein Konto" in r.json()["error"]
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from integrationsgraph.graph.core.config import ROOT, SYSTEM_GRAPH, Settings, graph_iri
+from integrationsgraph.graph.core.config import ROOT, Settings, graph_iri
 from integrationsgraph.graph.shacl.validate import Shapes
 from integrationsgraph.graph.store.embedded import Change, EmbeddedStore
 from integrationsgraph.graph.store.graphs import dataset_graphs
@@ -175,7 +175,7 @@ def test_replacing_a_graph_replaces_its_private_triples_too(writer: WritePath, s
 # ---------------------------------------------------------------------------------------------------------
 
 PEOPLE = "http://example.org/people"
-OUTSIDE = [PEOPLE, SYSTEM_GRAPH, graph_iri("ontology"), graph_iri("shapes")]
+OUTSIDE = [PEOPLE, graph_iri("ontology"), graph_iri("shapes")]  # the system graph: refused before (rights)
 
 
 @pytest.mark.parametrize("graph", OUTSIDE)
