@@ -91,8 +91,10 @@ _VALUE_COLUMNS = (
 )
 _CONCEPT_COLUMNS = (DCT + "issued", KIO + "gemeinde")
 _BRANCHES = {
-    # every property of an indicator, one row each (?p ?o); a look-up per indicator is faster here than a join
-    "i": f"?s <{RDF}type> <{INDICATOR.value}> ; ?p ?o FILTER(?p IN ({', '.join(f'<{p}>' for p in PROPERTIES)}))",
+    # every property of an indicator, one row each (?p ?o; its types too, so one without properties is found); a
+    # look-up per indicator is faster here than a join
+    "i": f"?s <{RDF}type> <{INDICATOR.value}> ; ?p ?o "
+    f"FILTER(?p IN ({', '.join(f'<{p}>' for p in (TYPE.value, *PROPERTIES))}))",
     # a goal measured by ?o
     "g": f"?s <{KIO}gemessenDurch> ?o",
     # a Zielvorgabe for ?o with its target date and value (without them it is not used), ?c ?d its base
@@ -178,7 +180,7 @@ def _selected(store: Store, graph: str) -> _Read:
                 nodes[s] = {predicate: [term] for predicate, term in zip(columns, row[4:], strict=False) if term}
             if kind == '"z"':
                 targets.add(s)
-                nodes[s][TYPE.value] = [f"<{TARGET}>"]
+                add(s, TYPE.value, f"<{TARGET}>")
             pointing.append(("value" if kind == '"m"' else "target", s, target))
         elif kind == '"g"':
             if (target := _iri(o)) is not None:

@@ -20,6 +20,7 @@ from integrationsgraph.graph.write.path import WritePath
 ID = "https://w3id.org/integrationsgraph/id/probe/"
 MS = "https://w3id.org/integrationsgraph/id/musterstadt/"
 KIO = "https://w3id.org/integrationsgraph/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PROBE = f"""
 @base <{ID}> .
 @prefix kio: <{KIO}> .
@@ -218,3 +219,17 @@ def test_reading_all_and_reading_one_agree(backend: Store, musterstadt: Embedded
             assert found and (count is None or len(found) == count)
             assert sum(len(i.observations) for i in found) > len(found)
             assert [indicator(store, dataset, i.iri, lang) for i in found] == found
+
+
+def test_an_indicator_with_nothing_but_its_type(backend: Store) -> None:
+    bare = ox.Triple(ox.NamedNode(f"{ID}indikator/leer"), ox.NamedNode(RDF_TYPE), ox.NamedNode(KIO + "Indikator"))
+    backend.apply(graph_iri("probe"), add=[bare], replace=True)
+    (found,) = indicators(backend, "probe")
+    assert (found.iri, found.code, found.label, found.base_year, found.observations) == (
+        f"{ID}indikator/leer",
+        None,
+        "leer",  # the IRI's last segment
+        None,
+        (),
+    )
+    assert indicator(backend, "probe", found.iri) == found
