@@ -261,10 +261,22 @@ def _language(token: str) -> str:
     return tail[1:] if tail[:1] == "@" else ""
 
 
+_NT_ESCAPES = {
+    **{c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F)},
+    **{ord(c): e for c, e in (("\b", "\\b"), ("\t", "\\t"), ("\n", "\\n"), ("\f", "\\f"), ("\r", "\\r"))},
+    ord('"'): '\\"',
+    ord("\\"): "\\\\",
+}
+"""How pyoxigraph escapes a literal's text in N-Triples (``str(term)``); SPARQL TSV escapes fewer characters."""
+
+
 def _nt(token: str) -> str:
-    """A term as N-Triples writes it (a bare TSV number gets its datatype): the order among several values is the
-    same whichever way they were read."""
-    if token[:1] in ('"', "<", "_"):
+    """A term as ``str()`` of its pyoxigraph term writes it (N-Triples; a bare TSV number gets its datatype): the
+    order among several values is the same whichever way they were read."""
+    first = token[:1]
+    if first == '"':
+        return '"' + (_value(token) or "").translate(_NT_ESCAPES) + token[token.rindex('"') :]
+    if first in ("<", "_", ""):
         return token
     kind = "boolean" if token in ("true", "false") else "double" if "e" in token.lower() else "decimal"
     return f'"{token}"^^<{XSD}{kind if kind != "decimal" or "." in token else "integer"}>'

@@ -7,11 +7,13 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from integrationsgraph.graph.core.config import Settings, graph_iri
 from integrationsgraph.graph.datasets.generate import municipalities
 from integrationsgraph.graph.monitoring.model import Observation, Target, Thresholds
-from integrationsgraph.graph.monitoring.series import indicator, indicators
+from integrationsgraph.graph.monitoring.series import PROPERTIES, _language, _nt, _value, indicator, indicators
 from integrationsgraph.graph.shacl.validate import Shapes
 from integrationsgraph.graph.store.embedded import EmbeddedStore, Store
 from integrationsgraph.graph.write.load import bootstrap
@@ -233,3 +235,68 @@ def test_an_indicator_with_nothing_but_its_type(backend: Store) -> None:
         (),
     )
     assert indicator(backend, "probe", found.iri) == found
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+TEXTS = st.text(max_size=10)
+LITERALS = st.one_of(
+    st.builds(ox.Literal, TEXTS),
+    st.builds(lambda t, lang: ox.Literal(t, language=lang), TEXTS, st.sampled_from(["de", "en", "de-DE"])),
+    st.builds(
+        lambda t, kind: ox.Literal(t, datatype=ox.NamedNode(XSD + kind)),
+        st.one_of(
+            st.text(alphabet="0123456789.-+eE", min_size=1, max_size=6),
+            st.sampled_from(["true", "false", "2021-12-31", "2022-06-30", "2020", "INF", "NaN", "054.50"]),
+        ),
+        st.sampled_from(["integer", "decimal", "double", "boolean", "date", "string", "gYear"]),
+    ),
+)
+
+
+@given(LITERALS)
+def test_a_literal_read_as_tsv_is_the_literal_read_as_a_term(literal: ox.Literal) -> None:
+    store, g = ox.Store(), ox.NamedNode("http://g")
+    store.add(ox.Quad(g, g, literal, g))
+    (stored,) = [q.object for q in store.quads_for_pattern(None, None, None, g)]
+    found = store.query("SELECT ?o WHERE { ?s ?p ?o }", default_graph=[g])
+    assert isinstance(found, ox.QuerySolutions)
+    tsv = (found.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode().split("\n")[1]
+    assert isinstance(stored, ox.Literal)
+    assert _nt(tsv) == _nt(str(stored)) == str(stored)  # so several values are ordered alike
+    assert _value(tsv) == _value(str(stored)) == stored.value
+    assert _language(tsv) == _language(str(stored)) == (stored.language or "")
+
+
+NODES = [f"{ID}{n}" for n in ("indikator/a", "indikator/b", "messwert/1", "messwert/2", "zielvorgabe/z", "konzept/k")]
+PREDICATES = [
+    RDF_TYPE,
+    *PROPERTIES,
+    *(KIO + p for p in ("indikator", "fuerIndikator", "gemessenDurch", "stichtag", "wert", "einheit", "gemeinde")),
+    *(KIO + p for p in ("geschlecht", "altersgruppe", "zieldatum", "zielwert", "ausgangsdatum", "ausgangswert")),
+    "http://purl.org/linked-data/sdmx/2009/dimension#refArea",
+    "http://purl.org/dc/terms/issued",
+]
+OBJECTS = st.one_of(
+    LITERALS,
+    st.sampled_from(
+        [ox.NamedNode(n) for n in NODES]
+        + [ox.NamedNode(KIO + k) for k in ("Indikator", "Zielvorgabe", "Integrationskonzept", "steigend", "fallend")]
+        + [ox.NamedNode(KIO + k) for k in ("verschlechterung", "inBearbeitung")]
+        + [ox.BlankNode("b")]
+    ),
+)
+SUBJECTS = st.sampled_from([*(ox.NamedNode(n) for n in NODES), ox.BlankNode("b")])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.builds(ox.Triple, SUBJECTS, st.sampled_from([ox.NamedNode(p) for p in PREDICATES]), OBJECTS)))
+def test_any_graph_reads_alike_in_bulk_and_one_by_one(triples: list[ox.Triple]) -> None:
+    """Whatever a dataset graph holds (several values, wrong kinds of term, missing parts): the one SELECT read as
+    text and the look-ups of one indicator as pyoxigraph terms build the same indicators."""
+    store = EmbeddedStore(None)
+    typed = [ox.Triple(ox.NamedNode(NODES[0]), ox.NamedNode(RDF_TYPE), ox.NamedNode(KIO + "Indikator"))]
+    store.apply(graph_iri("probe"), add=typed + triples, replace=True)
+    for lang in ("de", "en"):
+        found = indicators(store, "probe", lang)
+        assert NODES[0] in [i.iri for i in found]
+        assert [indicator(store, "probe", i.iri, lang) for i in found] == found
