@@ -18,6 +18,7 @@ from integrationsgraph.graph.shacl.validate import Shapes
 from integrationsgraph.graph.store.embedded import Store
 from integrationsgraph.graph.write import accounts
 from integrationsgraph.graph.write.accounts import TOKEN_PREFIX
+from integrationsgraph.graph.write.history import DOOR, Door
 from integrationsgraph.graph.write.path import WritePath
 from integrationsgraph.graph.write.rights import ACTOR, Account, Role, refusal
 
@@ -119,6 +120,24 @@ def check_token(ctx: AppContext, given: str | None) -> Account:
     return account
 
 
+def door_of(request: Request) -> Door:
+    """The door a write comes through, for the history (``SPARQL Update``, ``REST`` …) with method and path."""
+    path = request.url.path
+    if path == "/sparql":
+        name = "SPARQL Update"
+    elif path == "/store":
+        name = "Graph Store"
+    elif path == "/api/import":
+        name = "Arbeitsmappe"
+    elif path.endswith("/werte"):
+        name = "Messwerte (CSV)"
+    elif path.endswith("/revert"):
+        name = "Rückgängig"
+    else:
+        name = "REST"
+    return Door(name, f"{request.method} {path}")
+
+
 async def require_token(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> None:
@@ -126,6 +145,7 @@ async def require_token(
     :class:`TokenFirst` route the same check has already run before the body was read. Async, so that the
     account it names acts in the request's own context."""
     check_token(get_context(request), credentials.credentials if credentials is not None else None)
+    DOOR.set(door_of(request))
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -152,6 +172,7 @@ def check_request(request: Request, graphs: Iterable[str] = ()) -> Account:
     A ``{dataset}`` in the path, and ``graphs`` the caller names (the Graph Store's target), are checked against
     the account's rights here already, before the body is read; the write path checks every change again."""
     account = check_token(request.app.state.ctx, bearer_token(request.headers.get("authorization")))
+    DOOR.set(door_of(request))
     dataset = request.path_params.get("dataset")
     targets = [*graphs, *([graph_iri(str(dataset))] if dataset else [])]
     for graph in targets:

@@ -41,6 +41,7 @@ from integrationsgraph.graph.store.lease import LeaseBusy
 from integrationsgraph.graph.store.privacy import PersonalDataRefused
 from integrationsgraph.graph.store.remote import RemoteStoreError, RemoteTimeout
 from integrationsgraph.graph.write.accounts import AccountError
+from integrationsgraph.graph.write.history import RevertConflict
 from integrationsgraph.graph.write.rights import NobodyActs, RightsRefused
 
 DEFAULT_STATUS = 500
@@ -65,6 +66,7 @@ STATUS: dict[type[Exception], int] = {
     AccountError: 422,  # a bad account name, role or dataset (user add)
     Conflict: 409,
     ReplaceRefused: 409,  # would remove more than half of a dataset: confirm=replace
+    RevertConflict: 409,  # a later change touched what the undo would restore
     PreconditionFailed: 412,
     # the shapes report Violations: the report is in "errors"
     ValidationFailed: 422,

@@ -12,6 +12,7 @@ from integrationsgraph.api import errors, security
 from integrationsgraph.api.deps import AppContext
 from integrationsgraph.api.routes import analysis as analysis_routes
 from integrationsgraph.api.routes import api_docs, chain, compare, home, linked_data, resources, search, sheets
+from integrationsgraph.api.routes import history as history_routes
 from integrationsgraph.api.routes import maps as maps_routes
 from integrationsgraph.api.routes import monitoring as monitoring_routes
 from integrationsgraph.api.routes import progress as progress_routes
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_docs.router)  # /docs, /redoc and their vendored files, offline
     app.include_router(sparql_router)  # early: routes are matched in order, /sparql is the busiest
     app.include_router(compare.router)  # before resources: /api/vergleich/… is not a dataset
+    app.include_router(history_routes.router)  # /api/{dataset}/history: before resources' /api/{dataset}/{kind}
     app.include_router(resources.router)
     app.include_router(chain.router)
     app.include_router(linked_data.router)

@@ -39,6 +39,7 @@ SMALL: dict[str, list[str]] = {
     "monitoring_pages": ["--municipalities", "10", "--sample", "5", "--repeat", "3"],
     "report": ["--repeat", "1"],
     "values_import": ["--lines", "500", "--repeat", "1"],
+    "history": ["--entries", "500", "--repeat", "5"],
 }
 """Arguments per script at the small scale (every script in ``benchmarks/`` except this one and ``_helpers``)."""
 

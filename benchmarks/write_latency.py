@@ -7,7 +7,8 @@ municipalities (``graph.datasets.generate``, ≈ 10k triples each). The write is
 ``graph.resources.crud.create`` — the same call the REST API makes: build the triples, check the IRI is free
 under the write lock, validate the change's neighbourhood with SHACL, commit. Reported: median and 90th
 percentile over ``--repeat`` writes, into Musterstadt and into the first fictional municipality, and the ratio
-to the smallest store (the baseline measured in the same run).
+to the smallest store (the baseline measured in the same run); and the same writes without their history entry
+(``WritePath.record_history``), so the last column is what recording the history costs.
 """
 
 from __future__ import annotations
@@ -86,14 +87,24 @@ def main() -> None:
             writes(writer, "musterstadt", 3, f"warm{n}")  # first calls compile pyshacl's shapes
             ms = writes(writer, "musterstadt", args.repeat, f"m{n}")
             fk = writes(writer, generate.dataset_name(1), args.repeat, f"f{n}") if n else []
-            rows.append((n, size, ms, fk))
+            writer.record_history = False  # the same writes without their history entry: what recording costs
+            off = writes(writer, "musterstadt", args.repeat, f"o{n}")
+            writer.record_history = True
+            rows.append((n, size, ms, fk, off))
             store.close()
     base = statistics.median(rows[0][2])
-    print(f"{'generated':>9} {'quads':>9} {'Musterstadt median':>19} {'p90':>8} {'ratio':>6} {'fiktiv-001 median':>18}")
-    for n, size, ms, fk in rows:
+    print(
+        f"{'generated':>9} {'quads':>9} {'Musterstadt median':>19} {'p90':>8} {'ratio':>6} {'fiktiv-001 median':>18}"
+        f" {'without history':>16} {'history ×':>9}"
+    )
+    for n, size, ms, fk, off in rows:
         med = statistics.median(ms)
         fk_text = f"{statistics.median(fk) * 1000:15.1f} ms" if fk else f"{'—':>18}"
-        print(f"{n:>9} {size:>9} {med * 1000:16.1f} ms {p90(ms) * 1000:5.1f} ms {med / base:6.2f} {fk_text}")
+        without = statistics.median(off)
+        print(
+            f"{n:>9} {size:>9} {med * 1000:16.1f} ms {p90(ms) * 1000:5.1f} ms {med / base:6.2f} {fk_text}"
+            f" {without * 1000:13.1f} ms {med / without:9.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Spreadsheets and versions over HTTP: ``POST /api/import`` (a workbook, with the write token),
 ``POST /api/{dataset}/indikatoren/{key}/werte`` (an indicator's whole series as tidy CSV, with the write token) and
-``GET /api/{dataset}/diff`` (what changed between two versions, JSON or text)."""
+``GET /api/{dataset}/diff`` (what changed between two versions, JSON or text) and ``GET /api/{dataset}/workbook``
+(the dataset as the workbook the import reads; personal data only for the dataset's accounts)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated, Any
 import anyio.from_thread
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
 from integrationsgraph.api.deps import (
@@ -20,14 +21,16 @@ from integrationsgraph.api.deps import (
     TokenFirst,
     account_for,
     bearer,
+    reader,
     require_token,
 )
 from integrationsgraph.api.errors import error_response
+from integrationsgraph.graph.core.errors import NotFound
 from integrationsgraph.graph.datasets.versions import CURRENT, diff, version_graph, version_record
 from integrationsgraph.graph.sheets.errors import ImportFailed
 from integrationsgraph.graph.sheets.read import Limits
 from integrationsgraph.graph.sheets.tidy import import_values
-from integrationsgraph.graph.sheets.workbook import import_workbook
+from integrationsgraph.graph.sheets.workbook import export_workbook, import_workbook
 from integrationsgraph.graph.write.rights import authorize
 
 router = APIRouter(tags=["Arbeitsmappen und Versionen"], route_class=TokenFirst)  # the token before the body
@@ -207,3 +210,39 @@ async def version_diff(
     if fmt == "text":
         return PlainTextResponse(result.to_text())
     return JSONResponse(result.to_dict())
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/api/{dataset}/workbook",
+    summary="Der Datensatz als Arbeitsmappe (xlsx), wie sie der Import liest",
+    description="Ohne Konto die öffentliche Fassung ohne personenbezogene Angaben; mit dem Token eines Kontos des "
+    "Datensatzes (oder der Verwaltung) die ganze. Das erste Blatt sagt, welche es ist.",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}, 404: {"description": "Unbekannter Datensatz oder Version"}},
+)
+async def workbook(
+    request: Request,
+    ctx: ContextDep,
+    dataset: DatasetName,
+    version: Annotated[str | None, Query(pattern=VERSION, description="z. B. 2025; ohne: die aktuelle")] = None,
+) -> Response:
+    graph = version_graph(dataset, version or CURRENT)
+    account = reader(request)
+    private = account is not None and account.may_read_private(dataset)
+
+    def build() -> bytes:
+        if graph not in ctx.store.graphs():
+            raise NotFound(f"Den Datensatz „{dataset}“{f' in der Version {version}' if version else ''} gibt es nicht.")
+        return export_workbook(ctx.store, graph, dataset, ctx.settings.base_iri, skip=[graph], private=private)
+
+    data = await run_in_threadpool(build)
+    name = f"{dataset}{f'-{version}' if version else ''}{'' if private else '-oeffentlich'}.xlsx"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "private, no-store" if private else "no-cache",
+        "Vary": "Authorization",
+    }
+    return Response(data, media_type=XLSX, headers=headers)

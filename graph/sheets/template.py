@@ -105,13 +105,14 @@ EXAMPLES: dict[str, dict[str, object]] = {
 }
 
 
-def workbook_bytes(extracted: Extracted | None = None) -> bytes:
-    """The template (``extracted`` None: one example row per sheet) or a dataset's workbook, as xlsx bytes."""
+def workbook_bytes(extracted: Extracted | None = None, notice: str | None = None) -> bytes:
+    """The template (``extracted`` None: one example row per sheet) or a dataset's workbook, as xlsx bytes;
+    ``notice`` stands at the top of the first sheet (whether the workbook holds personal data)."""
     wb = Workbook()
     guide = wb.active
     assert isinstance(guide, Worksheet)
     guide.title = GUIDE
-    _guide(guide)
+    _guide(guide, notice)
     lists = wb.create_sheet(LISTS)
     list_ranges: dict[tuple[str, ...], str] = {}
     for spec in SHEETS:
@@ -313,8 +314,10 @@ GUIDE_LINES = (
 )
 
 
-def _guide(ws: Worksheet) -> None:
+def _guide(ws: Worksheet, notice: str | None = None) -> None:
     lines = list(GUIDE_LINES)
+    if notice:
+        lines.insert(1, notice)
     lines += [f"• {s.name}: {s.description}" for s in SHEETS]
     lines.append(f"• {EXTRA}: alles, wofür es keine Spalte gibt.")
     for n, line in enumerate(lines, start=1):
@@ -322,4 +325,6 @@ def _guide(ws: Worksheet) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if n == 1 or line in ("Wichtig", "Die Blätter"):
             cell.font = Font(bold=True, size=14 if n == 1 else 12)
+        elif notice and n == 2:
+            cell.font = Font(bold=True, color="9C0006")
     ws.column_dimensions["A"].width = 140

@@ -142,11 +142,27 @@ def import_workbook(
     return result
 
 
-def export_workbook(store: Store, graph: str, dataset: str, base_iri: str, *, skip: Iterable[str] = ()) -> bytes:
-    """The graph as a workbook in the template's layout (subjects in ``skip`` left out)."""
+WITH_PRIVATE = (
+    "Achtung: Diese Mappe enthält personenbezogene Angaben (Namen, Kontakte) aus dem privaten Teil des Datensatzes – "
+    "nicht weitergeben und nicht veröffentlichen."
+)
+WITHOUT_PRIVATE = (
+    "Öffentliche Fassung: Diese Mappe enthält keine personenbezogenen Angaben. Zum Bearbeiten und Wiedereinlesen "
+    "bitte mit einem Konto des Datensatzes herunterladen – sonst entfernt das Einlesen die personenbezogenen Angaben "
+    "(der Probelauf zeigt es vorher)."
+)
+
+
+def export_workbook(
+    store: Store, graph: str, dataset: str, base_iri: str, *, skip: Iterable[str] = (), private: bool = True
+) -> bytes:
+    """The graph as a workbook in the template's layout (subjects in ``skip`` left out); with ``private`` its
+    personal data too. Its first sheet says which it is."""
     left_out = set(skip)
-    triples = [t for t in graph_triples(store, graph) if _named(t.subject) not in left_out]
-    return workbook_bytes(extract(triples, dataset, base_iri))
+    source = graph_triples(store, graph) if private else list(store.triples(graph))
+    triples = [t for t in source if _named(t.subject) not in left_out]
+    notice = WITH_PRIVATE if private and private_count(store, graph) else None if private else WITHOUT_PRIVATE
+    return workbook_bytes(extract(triples, dataset, base_iri), notice)
 
 
 def graph_triples(store: Store, graph: str) -> list[ox.Triple]:

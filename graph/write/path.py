@@ -14,6 +14,7 @@ guarded by the store's revision (for writers that do not take the lease); a lost
 
 Before anything is validated, the acting account's rights are checked on every graph the change touches
 (:mod:`graph.write.rights`): an editor of one dataset cannot write another's, whatever the door.
+Every commit carries its history entry (:mod:`graph.write.history`): who, through which door, the exact triples.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from integrationsgraph.graph.shacl.engine import SparqlValidator, sparql_validat
 from integrationsgraph.graph.shacl.validate import Shapes, validate
 from integrationsgraph.graph.store.embedded import Change, Store, StoreConflict
 from integrationsgraph.graph.store.privacy import Privacy, WithCompanions, refuse_personal_data, split_change
+from integrationsgraph.graph.write import history
 from integrationsgraph.graph.write.rights import authorize
 
 SKOS_NOTATION = ox.NamedNode("http://www.w3.org/2004/02/skos/core#notation")
@@ -64,9 +66,12 @@ class WritePath:
         derivers: Sequence[Deriver] = (),
         *,
         require_actor: bool = False,
+        record_history: bool = True,
     ) -> None:
         self.store = store
         self.require_actor = require_actor
+        self.record_history = record_history
+        """Record every commit in the history (:mod:`graph.write.history`); off only to measure what it costs."""
         """Refuse writes that no account acts for (:mod:`graph.write.rights`): the server sets it after start-up."""
         self.shapes = shapes
         self.privacy = privacy or Privacy.default()
@@ -101,12 +106,18 @@ class WritePath:
 
         return self.transact(build, validate_change=validate_change)
 
-    def write_all(self, changes: list[Change]) -> Report:
-        """Validate changes to several graphs and commit them in ONE transaction, or none of them."""
-        return self.transact(lambda: changes)
+    def write_all(self, changes: list[Change], *, reverts: str | None = None) -> Report:
+        """Validate changes to several graphs and commit them in ONE transaction, or none of them (``reverts``: the
+        history entry this undoes)."""
+        return self.transact(lambda: changes, reverts=reverts)
 
     def transact(
-        self, build: Callable[[], list[Change]], *, validate_change: bool = True, dry_run: bool = False
+        self,
+        build: Callable[[], list[Change]],
+        *,
+        validate_change: bool = True,
+        dry_run: bool = False,
+        reverts: str | None = None,
     ) -> Report:
         """Read the revision, ``build()`` the changes from the current state, validate, commit if still current.
 
@@ -136,6 +147,9 @@ class WritePath:
                     return report
                 # Private triples go to the dataset's companion graph, in the same transaction.
                 parts = [part for c in changes for part in split_change(self.store, c, self.privacy)]
+                # The history entry (who, which door, the exact triples) commits with the change, or neither does.
+                if self.record_history:
+                    parts += history.entries(self.store, parts, reverts=reverts)
                 try:
                     self.store.commit(parts, expect=expect)
                 except StoreConflict:

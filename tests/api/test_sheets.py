@@ -301,3 +301,35 @@ def test_the_wrong_workbook_is_refused_and_a_dry_run_shows_what_would_go(client:
     assert len(set(store.triples(graph))) < len(before) / 2
     bad = client.post("/api/import", files=files, data={"dataset": "probe-guard", "confirm": "ja"}, headers=TOKEN)
     assert bad.status_code == 422
+
+
+def test_the_workbook_over_http_has_personal_data_only_for_the_datasets_accounts(client: TestClient) -> None:
+    """Issue 15: the export the workbook's guide asks for first, while the service runs; private data only with
+    the right account, and the first sheet says which version it is."""
+    from integrationsgraph.graph.write import accounts
+    from integrationsgraph.graph.write.rights import Role
+
+    store = client.app.state.ctx.store  # type: ignore[attr-defined]
+    assert upload(client, (REPO / "data" / "musterstadt.xlsx").read_bytes(), "probe-mappe", headers=TOKEN).status_code
+    own = accounts.add(store, "mappe-les", Role.READER, ["probe-mappe"])
+    other = accounts.add(store, "andere-red", Role.EDITOR, ["probe"])
+
+    def fetch(headers: dict[str, str] | None = None) -> tuple[httpx.Response, str]:
+        r = client.get("/api/probe-mappe/workbook", headers=headers)
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"] == XLSX
+        book = load_workbook(io.BytesIO(r.content))
+        text = " ".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value)
+        return r, text
+
+    for headers in (None, {"Authorization": f"Bearer {other}"}):
+        public, text = fetch(headers)
+        assert "Mustermann" not in text and "Öffentliche Fassung" in text
+        assert "oeffentlich.xlsx" in public.headers["content-disposition"]
+    for token in ("test-token", own):
+        whole, text = fetch({"Authorization": f"Bearer {token}"})
+        assert "Erika Mustermann" in text and "enthält personenbezogene Angaben" in text
+        assert whole.headers["cache-control"] == "private, no-store"
+    same = upload(client, whole.content, "probe-mappe", headers=TOKEN).json()  # the whole export imports as is
+    assert (same["added"], same["removed"]) == (0, 0), same
+    assert client.get("/api/gibt-es-nicht/workbook").status_code == 404
