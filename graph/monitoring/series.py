@@ -149,7 +149,12 @@ def _selected(store: Store, graph: str) -> _Read:
     found = store.query(QUERY, default_graphs=[graph], named_graphs=[])
     if not isinstance(found, ox.QuerySolutions):
         raise TypeError("SELECT gave no solutions")
-    lines = (found.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode().split("\n")
+    return _rows((found.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode())
+
+
+def _rows(tsv: str) -> _Read:
+    """:data:`QUERY`'s result in SPARQL TSV, put together by node."""
+    lines = tsv.split("\n")
     order = [lines[0].split("\t").index("?" + v) for v in VARIABLES] if lines[0] else []
     shuffled = order != list(range(len(VARIABLES)))
     read = _Read()
