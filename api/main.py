@@ -11,7 +11,7 @@ from integrationsgraph import __version__
 from integrationsgraph.api import errors, security
 from integrationsgraph.api.deps import AppContext
 from integrationsgraph.api.routes import analysis as analysis_routes
-from integrationsgraph.api.routes import api_docs, chain, compare, home, linked_data, resources, search, sheets
+from integrationsgraph.api.routes import api_docs, chain, compare, editing, home, linked_data, resources, search, sheets
 from integrationsgraph.api.routes import history as history_routes
 from integrationsgraph.api.routes import maps as maps_routes
 from integrationsgraph.api.routes import monitoring as monitoring_routes
@@ -24,6 +24,7 @@ from integrationsgraph.graph.monitoring import assessments
 from integrationsgraph.graph.shacl.validate import Shapes
 from integrationsgraph.graph.store.privacy import Privacy
 from integrationsgraph.graph.store.remote import connect
+from integrationsgraph.graph.write.history import Door, through
 from integrationsgraph.graph.write.load import bootstrap
 from integrationsgraph.graph.write.path import WritePath
 
@@ -39,7 +40,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             shapes = Shapes.from_dirs(settings.shapes_dir, settings.ontology_dir)
             derivers = [assessments.deriver(settings.base_iri)]  # the progress graphs stay current
             writer = WritePath(store, shapes, Privacy.from_settings(settings), derivers)
-            bootstrap(writer, settings)
+            with through(Door("Start des Dienstes", "Daten beim Start geladen")):
+                bootstrap(writer, settings)
             writer.derive(assessments.missing(store))
             writer.require_actor = True  # from here on every write names its account (graph.write.rights)
             app.state.ctx = AppContext(settings=settings, store=store, shapes=shapes, writer=writer)
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(maps_routes.router)
     app.include_router(publish_routes.router)
     app.include_router(report_routes.router)  # the Sachstandsbericht: /berichte, /berichte/{dataset}(.pdf)
+    app.include_router(editing.router)  # /anmelden, /bearbeiten/{dataset}: editing in the browser
     return app
 
 

@@ -22,6 +22,8 @@ import secrets
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from integrationsgraph.graph.core.config import SYSTEM_GRAPH
 from integrationsgraph.graph.core.errors import IntegrationsgraphError, NotFound
@@ -168,3 +170,74 @@ def renew(store: Store, name: str) -> str:
         new = ox.Triple(_node(name), TOKEN_HASH, ox.Literal(token_hash(token)))
         store.commit([Change(SYSTEM_GRAPH, add=[new], remove=old)])
     return token
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Passwords (the browser login) and the key that signs its session cookies
+# ---------------------------------------------------------------------------------------------------------
+
+PASSWORD_HASH = ox.NamedNode(NS + "passwortHash")
+SESSION_KEY = ox.NamedNode(NS + "sitzungsschluessel")
+MIN_PASSWORD = 12
+_hasher = PasswordHasher()  # Argon2id with argon2-cffi's defaults (RFC 9106, low-memory profile)
+_DUMMY = _hasher.hash("kein Konto – nur damit ein unbekannter Name so lange dauert wie ein bekannter")
+
+
+def set_password(store: Store, name: str, password: str) -> None:
+    """Give the account a password for the browser login (at least :data:`MIN_PASSWORD` characters), stored as its
+    Argon2id hash; any session made with the old one ends."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"Das Passwort ist zu kurz: mindestens {MIN_PASSWORD} Zeichen.")
+    node = _node(name)
+    with store.exclusive():
+        own = _own_triples(store, name)
+        if not own:
+            raise NotFound(f"Kein Konto „{name}“.")
+        old = [t for t in own if t.predicate == PASSWORD_HASH]
+        new = ox.Triple(node, PASSWORD_HASH, ox.Literal(_hasher.hash(password)))
+        store.commit([Change(SYSTEM_GRAPH, add=[new], remove=old)])
+
+
+def login(store: Store, name: str, password: str) -> tuple[Account, str] | None:
+    """The account and its password hash when ``password`` is its password, else None (an unknown name costs the
+    same time as a known one)."""
+    p = _read(store).get(name)
+    stored = p.get(PASSWORD_HASH, []) if p else []
+    try:
+        _hasher.verify(stored[0].value if stored else _DUMMY, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if p is None or not stored:
+        return None
+    return _account(name, p), stored[0].value
+
+
+def session_account(store: Store, name: str, fingerprint: str) -> Account | None:
+    """The account of a session cookie, if it still stands: the account exists and its password is the one the
+    session was made with (``fingerprint``: a hash of the password hash; a new password ends old sessions)."""
+    p = _read(store).get(name)
+    if p is None or not p.get(PASSWORD_HASH):
+        return None
+    if not hmac.compare_digest(password_fingerprint(p[PASSWORD_HASH][0].value), fingerprint):
+        return None
+    return _account(name, p)
+
+
+def password_fingerprint(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:32]
+
+
+def session_key(store: Store) -> str:
+    """The secret that signs session cookies: made once, kept in the system graph (so every worker process and a
+    restart use the same)."""
+    node = ox.NamedNode(NS + "sitzung")
+    for t in store.triples(SYSTEM_GRAPH):
+        if t.subject == node and t.predicate == SESSION_KEY and isinstance(t.object, ox.Literal):
+            return t.object.value
+    with store.exclusive():
+        for t in store.triples(SYSTEM_GRAPH):
+            if t.subject == node and t.predicate == SESSION_KEY and isinstance(t.object, ox.Literal):
+                return t.object.value
+        key = secrets.token_urlsafe(48)
+        store.commit([Change(SYSTEM_GRAPH, add=[ox.Triple(node, SESSION_KEY, ox.Literal(key))])])
+    return key

@@ -49,6 +49,8 @@ REVERTS = ox.NamedNode(NS + "machtRueckgaengig")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 HEAD = [ENDED, ACCOUNT, DOOR_P, COMMENT, ADDED_N, REMOVED_N, REVERTS, IDENTIFIER]
 """What a listing shows of an entry (not its triples)."""
+NO_ACCOUNT = "ohne Konto (auf dem Rechner des Dienstes)"
+"""Who a write without an account was: the command line, or the service loading its data at start-up."""
 OTHER = GRAPH_BASE + "verlauf/privat"
 """The history of writes to graphs outside a dataset."""
 
@@ -158,7 +160,7 @@ def entries(store: Store, parts: Sequence[Change], reverts: str | None = None) -
             ox.Triple(node, RDF_TYPE, ACTIVITY),
             ox.Triple(node, IDENTIFIER, ox.Literal(entry)),
             ox.Triple(node, ENDED, ox.Literal(_now(), datatype=ox.NamedNode(XSD + "dateTime"))),
-            ox.Triple(node, ACCOUNT, ox.Literal(account.name if account else "Kommandozeile (Rechner des Dienstes)")),
+            ox.Triple(node, ACCOUNT, ox.Literal(account.name if account else NO_ACCOUNT)),
             ox.Triple(node, DOOR_P, ox.Literal(door.name)),
             ox.Triple(node, COMMENT, ox.Literal(door.summary or door.name)),
             ox.Triple(node, ADDED_N, ox.Literal(str(added), datatype=ox.NamedNode(XSD + "integer"))),

@@ -1,4 +1,4 @@
-"""Command-line commands for accounts: ``user add | list | remove | token --renew``.
+"""Command-line commands for accounts: ``user add | list | remove | token --renew | password``.
 
 An account's token is printed once and stored only as its hash (:mod:`graph.write.accounts`). The accounts live
 in the store, so on the embedded store these commands run while the service is stopped (like ``export``), on a
@@ -109,6 +109,21 @@ def token(store_path: Path | None, name: str, renew: bool) -> None:
     finally:
         store.close()
     _token_note(name, new)
+
+
+@user.command("password")
+@store_option
+@click.argument("name")
+@click.password_option("--password", prompt="Neues Passwort", confirmation_prompt="Noch einmal", help="Asked for.")
+def password(store_path: Path | None, name: str, password: str) -> None:
+    """Set the password NAME logs in with in the browser (/anmelden; at least 12 characters; stored as its Argon2id
+    hash). Sessions made with the old password end."""
+    store = connect(settings_for(store_path))
+    try:
+        accounts.set_password(store, name, password)
+    finally:
+        store.close()
+    click.echo(f"Passwort für „{name}“ gesetzt.")
 
 
 def add_user_commands(main: click.Group) -> None:

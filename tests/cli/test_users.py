@@ -54,3 +54,13 @@ def test_bad_input_is_named(tmp_path: Path) -> None:
     assert code == 2 and "chef" in err
     code, _, err = run("user", "token", "red", *store)
     assert code == 2 and "--renew" in err
+
+
+def test_password_is_asked_twice_and_never_echoed(tmp_path: Path) -> None:
+    store = ["--store", str(tmp_path / "store")]
+    assert run("user", "add", "red", "--role", "editor", "--dataset", "rheine", *store)[0] == 0
+    result = CliRunner().invoke(main, ["user", "password", "red", *store], input="ein langes Passwort\n" * 2)
+    assert result.exit_code == 0 and "Passwort für „red“ gesetzt" in result.stdout, result.output
+    assert "ein langes Passwort" not in result.stdout
+    short = CliRunner().invoke(main, ["user", "password", "red", *store], input="kurz\nkurz\n")
+    assert short.exit_code == 2 and "mindestens 12" in short.output

@@ -69,3 +69,23 @@ def test_a_name_is_taken_once(store: Store) -> None:
     with pytest.raises(AccountError, match="gibt es schon"):
         accounts.add(store, "red", Role.EDITOR, ["musterstadt"])
     assert [s.account.datasets for s in accounts.accounts(store)] == [frozenset({"rheine"})]
+
+
+def test_a_password_logs_in_is_stored_as_argon2id_and_a_new_one_ends_old_sessions(store: Store) -> None:
+    accounts.add(store, "red", Role.EDITOR, ["rheine"])
+    with pytest.raises(AccountError, match="mindestens 12"):
+        accounts.set_password(store, "red", "kurz")
+    with pytest.raises(NotFound):
+        accounts.set_password(store, "niemand", "ein langes Passwort")
+    accounts.set_password(store, "red", "ein langes Passwort")
+    stored = " ".join(str(t) for t in store.triples(SYSTEM_GRAPH))
+    assert "ein langes Passwort" not in stored and "$argon2id$" in stored
+    found = accounts.login(store, "red", "ein langes Passwort")
+    assert found is not None and found[0].name == "red"
+    assert accounts.login(store, "red", "ein falsches Passwort") is None
+    assert accounts.login(store, "niemand", "ein langes Passwort") is None
+    fingerprint = accounts.password_fingerprint(found[1])
+    assert accounts.session_account(store, "red", fingerprint) == found[0]
+    accounts.set_password(store, "red", "ein anderes langes Passwort")
+    assert accounts.session_account(store, "red", fingerprint) is None
+    assert accounts.session_key(store) == accounts.session_key(store)  # made once, kept

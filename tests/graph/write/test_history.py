@@ -40,7 +40,7 @@ def test_a_write_is_recorded_with_who_where_and_its_exact_triples(writer: WriteP
     total, [newest, first] = history.listing(backend, "probe")
     assert total == 2
     assert (first.account, first.door, first.added, first.removed) == (
-        "Kommandozeile (Rechner des Dienstes)",
+        "ohne Konto (auf dem Rechner des Dienstes)",
         "Kommandozeile",
         2,
         0,
