@@ -240,8 +240,8 @@ def _code(example: str) -> Column:
     return Column("Code", Kind.CODE, f"{SKOS}notation", required=True, note=f"Eindeutig, z. B. {example}.")
 
 
-def _refs(header: str, prop: str, *targets: str, note: str = "") -> Column:
-    return Column(header, Kind.REFS, prop, targets=targets, note=note or "Mehrere mit „;“ trennen.")
+def _refs(header: str, prop: str, *targets: str, note: str = "", required: bool = False) -> Column:
+    return Column(header, Kind.REFS, prop, targets=targets, note=note or "Mehrere mit „;“ trennen.", required=required)
 
 
 def _scheme(top: bool) -> tuple[Column, ...]:
@@ -445,7 +445,8 @@ SHEETS: tuple[Sheet, ...] = (
                 note="Derselbe Indikator im Integrationsmonitoring der Länder, für Vergleiche.",
                 newer=True,
             ),
-            _refs("Datenquellen", f"{DCT}source", f"{OTHER}:datenquelle"),
+            # required: kios:IndikatorDatenquelleShape (minCount 1) — marked like every other required column
+            _refs("Datenquellen", f"{DCT}source", f"{OTHER}:datenquelle", required=True),
             *_texts("", required=False)[2:],
             *_scheme(top=True),
             *MONITORING,
@@ -633,6 +634,16 @@ GUIDE = "Anleitung"
 LISTS = "Listen"
 
 BY_NAME = {s.name: s for s in SHEETS}
+
+
+def target_words(column: Column) -> str:
+    """Where a reference may point, in the sheets' visible names: „Weitere Einträge“ (Art „Datenquelle“)."""
+    arts = {key: label for label, key, _ in ARTEN}
+    words = []
+    for t in column.targets:
+        name, _, art = t.partition(":")
+        words.append(f"„{name}“ (Art „{arts.get(art, art)}“)" if art else f"„{name}“")
+    return " oder ".join(words)
 
 
 def target_sheets(column: Column) -> list[tuple[Sheet, str | None]]:

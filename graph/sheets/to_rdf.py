@@ -32,6 +32,7 @@ from integrationsgraph.graph.sheets.columns import (
     Kind,
     Sheet,
     target_sheets,
+    target_words,
 )
 from integrationsgraph.graph.sheets.errors import CellError, ImportFailed
 from integrationsgraph.graph.sheets.read import (
@@ -254,10 +255,11 @@ class Builder:
         found = list({id(f): f for f in found}.values())
         if len(found) == 1:
             return found[0]
-        where = " oder ".join(f"„{t}“" for t in col.targets)
+        where = target_words(col)
         if not found:
-            what = "Code" if all(s.ref_by == "code" for s, _ in target_sheets(col)) else "Bezeichnung oder Kennung"
-            message = f"Verweis ins Leere: Es gibt keinen Eintrag mit diesem {what} im Blatt {where}."
+            by_code = all(s.ref_by == "code" for s, _ in target_sheets(col))
+            what = "diesem Code" if by_code else "dieser Bezeichnung oder Kennung"
+            message = f"Verweis ins Leere: Es gibt keinen Eintrag mit {what} im Blatt {where}."
             self.error(item, col.header, name, message, "verweis")
         else:
             rows = ", ".join(f"{f.sheet.name} Zeile {f.row.number}" for f in found)
@@ -477,5 +479,14 @@ def build(book: RawBook, dataset: str, base_iri: str) -> Built:
     b.extra(book)
     b.required()
     if b.errors:
-        raise ImportFailed(book.source, b.errors)
+        raise BuildFailed(book.source, b.errors, Built(b.triples, b.origins, b.items))
     return Built(b.triples, b.origins, b.items)
+
+
+class BuildFailed(ImportFailed):
+    """Cells or references are wrong; ``built`` holds what the rest of the workbook says, so the rules can be
+    checked on it in the same pass (:func:`graph.sheets.workbook.import_workbook`)."""
+
+    def __init__(self, source: str, errors: list[CellError], built: Built) -> None:
+        super().__init__(source, errors)
+        self.built = built

@@ -16,14 +16,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from integrationsgraph.graph.core.errors import ValidationFailed
+from integrationsgraph.graph.core.errors import IntegrationsgraphError, ValidationFailed
 from integrationsgraph.graph.core.report import Report, Result
 from integrationsgraph.graph.sheets.columns import BY_NAME, EXTRA, PREFIXES
 from integrationsgraph.graph.sheets.errors import CellError, ImportFailed
 from integrationsgraph.graph.sheets.from_rdf import extract
 from integrationsgraph.graph.sheets.read import DEFAULT_LIMITS, MAX_BYTES, Limits, read_workbook
 from integrationsgraph.graph.sheets.template import workbook_bytes
-from integrationsgraph.graph.sheets.to_rdf import Built, build
+from integrationsgraph.graph.sheets.to_rdf import BuildFailed, Built, build
 from integrationsgraph.graph.store.embedded import Change, Store
 from integrationsgraph.graph.write.path import WritePath
 from integrationsgraph.graph.write.preview import Preview, guard, normalized, preview, shrinks_too_much
@@ -48,6 +48,8 @@ class ImportResult:
     report: Report = field(default_factory=lambda: Report(conforms=True))
     preview: Preview | None = None
     """Set for a dry run: what the import would add, change and remove (nothing was written)."""
+    notes: list[CellError] = field(default_factory=list)
+    """The rules' warnings and hints, each at its sheet, row and column (kind ``warnung`` or ``hinweis``)."""
 
     def to_dict(self) -> dict[str, Any]:
         counts = self.report.counts()
@@ -60,6 +62,7 @@ class ImportResult:
             "seconds": round(self.seconds, 3),
             "warnings": counts["Warning"],
             "infos": counts["Info"],
+            "notes": [e.to_dict() for e in self.notes],
             "dry_run": self.preview is not None,
             **(self.preview.to_dict() if self.preview is not None else {}),
         }
@@ -106,7 +109,11 @@ def import_workbook(
     raises :class:`ReplaceRefused` unless ``confirm_replace`` (``confirm_hint``: how the user confirms)."""
     start = time.perf_counter()
     book = read_workbook(data, source, max_bytes=max_bytes, limits=limits, check=check)
-    built = build(book, dataset, base_iri)
+    try:
+        built = build(book, dataset, base_iri)
+    except BuildFailed as exc:  # the rules too, in the same pass: every error at once
+        rules = _rule_errors(writer, exc.built, graph, base_iri + dataset + "/", exc.errors)
+        raise ImportFailed(book.source, [*exc.errors, *rules]) from exc
     if check is not None:
         check()
     wanted = normalized([*built.triples, *extra_triples])
@@ -139,6 +146,7 @@ def import_workbook(
     seconds = time.perf_counter() - start
     result = ImportResult(graph, len(built.items), len(wanted), len(add), len(remove), seconds, report)
     result.preview = changes if dry_run else None
+    result.notes = shacl_errors(report, built, base_iri + dataset + "/", severities=("Warning", "Info"))
     return result
 
 
@@ -195,11 +203,29 @@ def _sorted(triples: set[ox.Triple]) -> list[ox.Triple]:
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def shacl_errors(report: Report, built: Built, prefix: str) -> list[CellError]:
-    """Every Violation as an error at the row its focus node came from (and the column of its path)."""
+def _rule_errors(writer: WritePath, built: Built, graph: str, prefix: str, known: list[CellError]) -> list[CellError]:
+    """The rules' errors for what the workbook says apart from its broken cells (not written: a dry run), less
+    those at a cell that has an error already (a broken reference there breaks a rule about it too)."""
+    wanted = sorted(normalized(built.triples), key=str)
+    try:
+        writer.transact(lambda: [Change(graph, add=wanted, replace=True)], dry_run=True)
+    except ValidationFailed as exc:
+        taken = {(e.sheet, e.row, e.header) for e in known}
+        return [e for e in shacl_errors(exc.report, built, prefix) if (e.sheet, e.row, e.header) not in taken]
+    except IntegrationsgraphError:  # the privacy rule, rights: the cell errors say enough for this pass
+        return []
+    return []
+
+
+def shacl_errors(
+    report: Report, built: Built, prefix: str, severities: tuple[str, ...] = ("Violation",)
+) -> list[CellError]:
+    """Every Violation (or result of ``severities``) as an error at the row its focus node came from (and the
+    column of its path); warnings get the kind ``warnung``, hints ``hinweis``."""
     letters = {(i.sheet.name, i.row.number): i.row.letters for i in built.items}
+    kinds = {"Violation": "regel", "Warning": "warnung", "Info": "hinweis"}
     out = []
-    for r in report.violations:
+    for r in (r for r in report.results if r.severity in severities):
         sheet, row = built.origins.get(r.focus, ("", 0))
         header = _header_for(sheet, r)
         letter = letters.get((sheet, row), {}).get(header, "") if header else ""
@@ -212,7 +238,7 @@ def shacl_errors(report: Report, built: Built, prefix: str) -> list[CellError]:
             value = f"{value[8:10]}.{value[5:7]}.{value[:4]}"
         label = f" („{r.focus_label}“)" if r.focus_label and not sheet else ""
         where = "" if sheet else f"{r.focus}{label}: "
-        out.append(CellError(sheet, row, letter, header or "", value, f"{where}{r.message_de}", "regel"))
+        out.append(CellError(sheet, row, letter, header or "", value, f"{where}{r.message_de}", kinds[r.severity]))
     return out
 
 

@@ -46,6 +46,9 @@ def _imported(result: _Result, fmt: str) -> None:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     click.echo(result.text())
+    for note in getattr(result, "notes", []):
+        word = "Warnung" if note.kind == "warnung" else "Hinweis"
+        click.echo(f"  {word}: {note.where()}: {note.message}")
     preview = getattr(result, "preview", None)
     if preview is not None:
         words = {"added": "neu", "changed": "geändert", "removed": "entfernt"}

@@ -49,3 +49,14 @@ def test_the_wrong_workbook_needs_confirm_replace_and_a_dry_run_writes_nothing(t
     done = CliRunner().invoke(main, [*base, str(small), "--dataset", "probe-cli", "--confirm-replace"])
     assert done.exit_code == 0, done.output
     assert len(stored(store_path)) < len(before) / 2
+
+
+def test_the_answer_lists_the_warnings_at_their_rows(tmp_path: Path) -> None:
+    """Issue 15: not only their number. Musterstadt (fiktiv) has fields without a network and goals without a
+    Handlungsziel: each warning comes with its sheet and row."""
+    args = ["import", "--store", str(tmp_path / "s"), str(ROOT / "data" / "musterstadt.xlsx"), "--dataset", "probe"]
+    result = CliRunner().invoke(main, [*args, "--dry-run", "--format", "json"])
+    body = json.loads(result.output)
+    assert body["warnings"] > 0 and len(body["notes"]) == body["warnings"] + body["infos"]
+    assert all(n["sheet"] and n["row"] and n["kind"] in ("warnung", "hinweis") for n in body["notes"]), body["notes"]
+    assert any(n["sheet"] == "Leitziele" and "kein Handlungsziel" in n["message"] for n in body["notes"])

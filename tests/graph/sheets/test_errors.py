@@ -149,3 +149,42 @@ def test_a_workbook_over_the_size_limit(probe: Probe) -> None:
 def test_a_file_that_is_not_a_workbook(probe: Probe) -> None:
     [e] = failing(probe, "keine-arbeitsmappe.xlsx")
     assert e.kind == "datei" and "keine Excel-Arbeitsmappe" in e.message
+
+
+def test_cell_reference_and_rule_errors_come_in_one_pass(probe: Probe, tmp_path: Path) -> None:
+    """Issue 15: a user got a workbook's errors in three rounds. A wrong date, a reference into the void and a
+    broken rule elsewhere come back together, the reference naming the sheet as the user sees it."""
+    from tests.data.sheets.make_bad import _thresholds_swapped, _wrong_date, cell, good
+
+    wb = good()
+    _wrong_date(wb)  # Maßnahmen row 2: a cell error
+    _thresholds_swapped(wb)  # Indikatoren row 2: a rule (IndikatorSchwellenReihenfolge)
+    cell(wb, "Indikatoren", 2, "Datenquellen", "Kursstatistk")  # a typo: a reference into the void
+    wb.save(tmp_path / "drei-fehler.xlsx")
+    store, writer, _ = probe
+    before = set(store.native)
+    with pytest.raises(ImportFailed) as info:
+        import_workbook(writer, tmp_path / "drei-fehler.xlsx", G, "probe", BASE)
+    assert set(store.native) == before
+    kinds = {(e.sheet, e.header, e.kind) for e in info.value.errors}
+    assert ("Maßnahmen", "Beginn", "eingabe") in kinds, kinds
+    assert ("Indikatoren", "Datenquellen", "verweis") in kinds, kinds
+    assert any(e.sheet == "Indikatoren" and e.kind == "regel" for e in info.value.errors), info.value.errors
+    [ref] = [e for e in info.value.errors if e.kind == "verweis"]
+    assert "dieser Bezeichnung oder Kennung im Blatt „Weitere Einträge“ (Art „Datenquelle“)" in ref.message
+
+
+def test_a_missing_data_source_is_named_in_the_first_pass_once(probe: Probe, tmp_path: Path) -> None:
+    from tests.data.sheets.make_bad import _wrong_date, good
+
+    wb = good()
+    _wrong_date(wb)
+    ws = wb["Indikatoren"]
+    ws.cell(2, [c.value for c in ws[1]].index("Datenquellen") + 1).value = None  # (ws.cell(…, None) keeps it)
+    wb.save(tmp_path / "ohne-quelle.xlsx")
+    _, writer, _ = probe
+    with pytest.raises(ImportFailed) as info:
+        import_workbook(writer, tmp_path / "ohne-quelle.xlsx", G, "probe", BASE)
+    at_source = [e for e in info.value.errors if (e.sheet, e.row, e.header) == ("Indikatoren", 2, "Datenquellen")]
+    assert len(at_source) == 1, info.value.errors  # the required cell, not the same again as a broken rule
+    assert any(e.header == "Beginn" for e in info.value.errors)
