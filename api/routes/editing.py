@@ -199,6 +199,13 @@ def _editor(request: Request, dataset: str | None = None) -> Account | Response:
     return account
 
 
+def _form_editor(request: Request, csrf: str, dataset: str) -> Account | Response:
+    """For a form sent to change ``dataset``: its CSRF token, then :func:`_editor`."""
+    if not _csrf_ok(request, csrf):
+        return _refused(request, "Das Formular ist abgelaufen. Bitte die Seite neu laden und noch einmal senden.", 403)
+    return _editor(request, dataset)
+
+
 @router.get("/bearbeiten", response_class=HTMLResponse)
 async def overview(request: Request) -> Response:
     account = _editor(request)
@@ -296,9 +303,7 @@ async def preview(
     csrf: Csrf,
     datei: Annotated[UploadFile, File()],
 ) -> Response:
-    if not _csrf_ok(request, csrf):
-        return _refused(request, "Das Formular ist abgelaufen. Bitte die Seite neu laden und noch einmal senden.", 403)
-    account = _editor(request, dataset)
+    account = _form_editor(request, csrf, dataset)
     if not isinstance(account, Account):
         return account
     limit = _ctx(request).settings.import_max_bytes
@@ -335,9 +340,7 @@ async def confirm(
     upload: Annotated[str, Form(max_length=64)],
     ersetzen: Annotated[str | None, Form(max_length=10)] = None,
 ) -> Response:
-    if not _csrf_ok(request, csrf):
-        return _refused(request, "Das Formular ist abgelaufen. Bitte die Seite neu laden und noch einmal senden.", 403)
-    account = _editor(request, dataset)
+    account = _form_editor(request, csrf, dataset)
     if not isinstance(account, Account):
         return account
     path = _load(upload, account, dataset)
@@ -358,9 +361,7 @@ async def confirm(
 
 @router.post("/bearbeiten/{dataset}/rueckgaengig/{entry}")
 async def undo(request: Request, dataset: DatasetName, entry: str, csrf: Csrf) -> Response:
-    if not _csrf_ok(request, csrf):
-        return _refused(request, "Das Formular ist abgelaufen. Bitte die Seite neu laden und noch einmal senden.", 403)
-    account = _editor(request, dataset)
+    account = _form_editor(request, csrf, dataset)
     if not isinstance(account, Account):
         return account
     ctx = _ctx(request)
