@@ -31,6 +31,7 @@ from integrationsgraph.graph.resources.as_json import InvalidValue, ResourceErro
 from integrationsgraph.graph.resources.crud import Conflict, InvalidFilter, PreconditionFailed
 from integrationsgraph.graph.shacl.validate import ShapesMissing
 from integrationsgraph.graph.sheets.errors import ImportFailed
+from integrationsgraph.graph.sheets.to_rdf import BuildFailed
 from integrationsgraph.graph.sparql.guard import Refused, TooDeep
 from integrationsgraph.graph.sparql.pool import QueryBusy, QueryTimeout, SandboxUnavailable, WorkerFailed
 from integrationsgraph.graph.sparql.service import NotAcceptable
@@ -72,6 +73,7 @@ STATUS: dict[type[Exception], int] = {
     ValidationFailed: 422,
     PersonalDataRefused: 422,
     ImportFailed: 422,
+    BuildFailed: 422,  # an ImportFailed that carries what the rest of the workbook says
     # busy or too slow: try again
     StoreLocked: 503,
     WriteBusy: 503,  # other processes kept committing first or held the write lease
