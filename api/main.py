@@ -19,11 +19,13 @@ from integrationsgraph.api.routes import progress as progress_routes
 from integrationsgraph.api.routes import publish as publish_routes
 from integrationsgraph.api.routes import reports as report_routes
 from integrationsgraph.api.routes.sparql import router as sparql_router
-from integrationsgraph.graph.core.config import Settings
+from integrationsgraph.graph.core.config import Settings, dataset_name
 from integrationsgraph.graph.monitoring import assessments
 from integrationsgraph.graph.shacl.validate import Shapes
+from integrationsgraph.graph.store.graphs import dataset_graphs
 from integrationsgraph.graph.store.privacy import Privacy
 from integrationsgraph.graph.store.remote import connect
+from integrationsgraph.graph.write import history
 from integrationsgraph.graph.write.history import Door, through
 from integrationsgraph.graph.write.load import bootstrap
 from integrationsgraph.graph.write.path import WritePath
@@ -43,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with through(Door("Start des Dienstes", "Daten beim Start geladen")):
                 bootstrap(writer, settings)
             writer.derive(assessments.missing(store))
+            history.keep(store, [dataset_name(g) for g in dataset_graphs(store)], settings.history_keep_days)
             writer.require_actor = True  # from here on every write names its account (graph.write.rights)
             app.state.ctx = AppContext(settings=settings, store=store, shapes=shapes, writer=writer)
             yield

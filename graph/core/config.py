@@ -185,6 +185,12 @@ class Settings(BaseSettings):
         description="Seconds an import over HTTP may take; past it, or when the client hangs up, it stops and "
         "writes nothing.",
     )
+    history_keep_days: int | None = Field(
+        default=None,
+        gt=0,
+        description="Days the history of changes is kept (entries older are removed at every start of the "
+        "service); empty: forever.",
+    )
     # Open-data publication (graph/publish/release.py, graph/publish/catalog.py, graph/store/privacy.py)
     public_base_url: str | None = Field(
         default=None,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -319,3 +319,11 @@ def prune(store: Store, dataset: str, before: str) -> int:
     nodes = [n for n in gone if isinstance(n, ox.NamedNode)]
     store.apply(graph, remove=store.outgoing(graph, nodes))
     return len(old)
+
+
+def keep(store: Store, datasets: Iterable[str], days: int | None) -> int:
+    """Apply the retention setting (``Settings.history_keep_days``) to ``datasets``; how many entries went."""
+    if days is None:
+        return 0
+    cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat()
+    return sum(prune(store, d, cutoff) for d in datasets)

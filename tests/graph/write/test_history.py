@@ -118,3 +118,17 @@ def test_a_replacement_records_what_it_really_removed_and_prune_drops_old_entrie
     assert history.prune(backend, "probe", "2000-01-01") == 0
     assert history.prune(backend, "probe", "9999-01-01") == 2
     assert history.listing(backend, "probe") == (0, []) and not list(backend.triples(history.history_graph("probe")))
+
+
+def test_retention_removes_only_entries_older_than_the_setting(writer: WritePath, backend: Store) -> None:
+    writer.write(Change(G, add=[t("a", "A")]))
+    writer.write(Change(G, add=[t("b", "B")]))
+    _, [new, old] = history.listing(backend, "probe")
+    graph = history.history_graph("probe")
+    node = history.entry_node("probe", old.id)
+    [ended] = [x for x in backend.outgoing(graph, [node]) if x.predicate == history.ENDED]
+    aged = ox.Triple(node, history.ENDED, ox.Literal("2020-01-01T00:00:00+00:00", datatype=ended.object.datatype))  # type: ignore[union-attr]
+    backend.apply(graph, add=[aged], remove=[ended])  # as if written years ago
+    assert history.keep(backend, ["probe"], None) == 0  # default: forever
+    assert history.keep(backend, ["probe"], 365) == 1
+    assert [e.id for e in history.listing(backend, "probe")[1]] == [new.id]
