@@ -23,12 +23,14 @@ import tempfile
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -46,7 +48,25 @@ from integrationsgraph.graph.write import accounts, history
 from integrationsgraph.graph.write.history import Door, RevertConflict, through
 from integrationsgraph.graph.write.rights import Account, acting
 
-router = APIRouter(tags=["Bearbeiten"], include_in_schema=False)
+
+class SessionFirst(APIRoute):
+    """A form that changes something (every POST but the login itself) is refused with 401 before its body is
+    read when no session stands behind it — as :class:`api.deps.TokenFirst` does for the API's tokens."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        if "POST" not in (self.methods or set()) or self.path == "/anmelden":
+            return handler
+
+        async def session_first(request: Request) -> Response:
+            if await run_in_threadpool(logged_in, request) is None:
+                return _refused(request, "Bitte zuerst anmelden (/anmelden); nichts wurde geschrieben.", 401)
+            return await handler(request)
+
+        return session_first
+
+
+router = APIRouter(tags=["Bearbeiten"], include_in_schema=False, route_class=SessionFirst)
 templates = Jinja2Templates(directory=TEMPLATES)
 SESSION_COOKIE = "ig_sitzung"
 CSRF_COOKIE = "ig_formular"

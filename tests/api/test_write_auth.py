@@ -26,8 +26,9 @@ CONTENT_TYPES = {
     "/store": "text/turtle",
     "/sparql": "application/sparql-update",
 }
-PUBLIC = {("POST", "/sparql")}
-"""Write methods anyone may use: a POST to /sparql is a query unless it is an update (checked separately)."""
+PUBLIC = {("POST", "/sparql"), ("POST", "/anmelden")}
+"""Write methods anyone may use: a POST to /sparql is a query unless it is an update (checked separately); the
+login form, whose body is the name and password (two bounded fields)."""
 REFUSED = {("PUT", "/sparql"), ("DELETE", "/sparql"), ("PATCH", "/sparql")}
 """Methods the SPARQL protocol forbids: 405 for everyone, body unread."""
 
