@@ -17,6 +17,7 @@ from integrationsgraph.cli.analysis import add_analysis_commands
 from integrationsgraph.cli.common import fail, opened, settings_for, store_option
 from integrationsgraph.cli.history import add_history_commands
 from integrationsgraph.cli.monitoring import add_monitoring_commands
+from integrationsgraph.cli.oparl import oparl_command
 from integrationsgraph.cli.publish import publish_command
 from integrationsgraph.cli.report import report_command
 from integrationsgraph.cli.sheets import add_sheet_commands, export_xlsx
@@ -244,6 +245,7 @@ main.add_command(publish_command)  # open-data publication: publish OUT_DIR
 main.add_command(report_command)  # the Sachstandsbericht: report --dataset NAME -o FILE.pdf|.html
 add_user_commands(main)  # accounts: user add | list | remove | token --renew
 add_history_commands(main)  # the history: history --dataset D, revert --dataset D ID
+main.add_command(oparl_command)  # council documents: oparl URL --dataset D [--since DATE] [--filter WORDS]
 
 if __name__ == "__main__":
     main()
