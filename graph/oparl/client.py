@@ -110,6 +110,12 @@ class Client:
                 "angegebenen Server. Es wurde nichts geschrieben."
             )
         response = self._send(url)
+        if 300 <= response.status_code < 400:
+            raise OParlError(
+                f"{url} leitet weiter nach „{response.headers.get('location', '?')}“. Weiterleitungen werden nicht "
+                "verfolgt (sie könnten zu einem anderen Server führen): bitte die Zieladresse selbst angeben. "
+                "Es wurde nichts geschrieben."
+            )
         if response.status_code != 200:
             raise OParlError(
                 f"Der OParl-Server meldet {response.status_code} für {url}: das Objekt oder die Listenseite fehlt. "

@@ -5,8 +5,9 @@ Scenarios (the first path segment): ``ok`` (everything well), ``broken`` (page 2
 ``notjson`` (the system answers HTML), ``wrongtype`` (the system says it is a Body), ``oldversion`` (OParl 1.0 type),
 ``loop`` (page 3's ``links.next`` leads back to page 1), ``foreign`` (page 2's ``links.next`` leads to another host),
 ``endless`` (every page links to one more: 10,000 pages), ``flaky`` (page 2 answers 503 once, then works),
-``offtopic`` (papers no integration dataset matches). ``modified_since`` filters papers by their ``modified`` and
-stays in the ``links.next`` of every page, as the specification asks of a server.
+``offtopic`` (papers no integration dataset matches), ``moved`` (every address redirects to another host).
+``modified_since`` filters papers by their ``modified`` and stays in the ``links.next`` of every page, as the
+specification asks of a server.
 """
 
 from __future__ import annotations
@@ -69,7 +70,12 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         base = self.state.base(scenario)
         obj = self.answer(scenario, rest, query, base)
-        if obj is None:
+        if scenario == "moved":
+            self.send_response(301)
+            self.send_header("Location", f"http://localhost:{self.state.port}/ok/{rest}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif obj is None:
             self.send(404, b'{"error": "not found"}')
         elif isinstance(obj, bytes):
             self.send(503 if obj.startswith(b"busy") else 200, obj, "text/html; charset=utf-8")
