@@ -1,5 +1,6 @@
 """One JSON error shape for every error: ``{"status": 422, "error": "...", "errors": [...]}``, and the one table
-that turns the package's exceptions into HTTP status codes.
+that turns the package's exceptions into HTTP status codes. A person's browser on a page (``Accept`` prefers
+HTML, not an API path) gets the same message as a page in the site's layout with a way on (:func:`answer`).
 
 :data:`STATUS` names every subclass of :class:`IntegrationsgraphError` itself (``tests/api/test_errors.py``
 fails for a class that is missing); a class is looked up along its MRO, and anything not in the table is a
@@ -8,13 +9,17 @@ fails for a class that is missing); a class is looked up along its MRO, and anyt
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from integrationsgraph import __version__
+from integrationsgraph.graph.core.config import TEMPLATES
 from integrationsgraph.graph.core.errors import (
     Forbidden,
     IntegrationsgraphError,
@@ -26,6 +31,7 @@ from integrationsgraph.graph.core.errors import (
     WriteBusy,
 )
 from integrationsgraph.graph.datasets.versions import InvalidVersion
+from integrationsgraph.graph.oparl.client import OParlError
 from integrationsgraph.graph.publish.release import PublishError
 from integrationsgraph.graph.resources.as_json import InvalidValue, ResourceError
 from integrationsgraph.graph.resources.crud import Conflict, InvalidFilter, PreconditionFailed
@@ -81,6 +87,7 @@ STATUS: dict[type[Exception], int] = {
     QueryBusy: 503,
     QueryTimeout: 503,
     UpdateTimeout: 503,
+    OParlError: 502,  # the council's OParl server answered with something that is not OParl 1.1
     # the SPARQL server (INTEGRATIONSGRAPH_STORE_URL)
     RemoteTimeout: 504,  # did not answer in time
     RemoteStoreError: 502,  # is unreachable or answered with an error
@@ -131,20 +138,79 @@ def exception_response(
     return error_response(status_of(exc), str(exc) if error is None else error, details(exc), headers)
 
 
+HEADINGS = {
+    400: "Die Anfrage ist fehlerhaft",
+    401: "Anmeldung nötig",
+    403: "Nicht erlaubt",
+    404: "Nicht gefunden",
+    405: "So nicht möglich",
+    406: "Dieses Format gibt es hier nicht",
+    409: "Das geht gerade nicht",
+    412: "Inzwischen geändert",
+    413: "Zu groß",
+    415: "Falsches Format",
+    422: "Die Angaben passen nicht",
+    429: "Zu viele Versuche",
+    503: "Gerade nicht verfügbar",
+}
+STARLETTE_DE = {
+    "Not Found": "Diese Adresse gibt es nicht.",
+    "Method Not Allowed": "Diese Methode ist an dieser Adresse nicht erlaubt.",
+}
+"""Starlette's own English messages (no route, wrong method), in German as every other error."""
+API_PATHS = ("/api/", "/sparql", "/store", "/openapi.json", "/static/", "/maps/assets/", "/dumps/", "/catalog")
+_templates = Jinja2Templates(directory=TEMPLATES)
+
+
+def wants_html(request: Request) -> bool:
+    """Whether the request comes from a person's browser on a page (Accept prefers HTML, not an API path)."""
+    if request.url.path.startswith(API_PATHS) or request.url.path == "/.well-known/void":
+        return False
+    accept = request.headers.get("accept", "")
+    html, json = accept.find("text/html"), accept.find("application/json")
+    return html >= 0 and (json < 0 or html < json)
+
+
+def answer(request: Request, response: JSONResponse) -> Response:
+    """``response`` as it is for programs; for a browser the same message as a page in the site's layout."""
+    if not wants_html(request):
+        return response
+    body = json.loads(bytes(response.body))
+    status = response.status_code
+    errors = [e.get("msg") or e.get("message") or str(e) if isinstance(e, dict) else str(e) for e in body["errors"]]
+    page = _templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "status": status,
+            "heading": HEADINGS.get(status, "Ein Fehler ist aufgetreten"),
+            "message": body["error"],
+            "errors": errors[:50],
+            "version": __version__,
+        },
+        status_code=status,
+    )
+    for name, value in response.headers.items():
+        if name.lower() not in ("content-type", "content-length"):
+            page.headers[name] = value
+    return page
+
+
 def install(app: FastAPI) -> None:
-    """Register the handlers that turn exceptions into the one error shape."""
+    """Register the handlers that turn exceptions into the one error shape (a page for a browser)."""
 
     @app.exception_handler(IntegrationsgraphError)
-    async def _ours(_request: Request, exc: IntegrationsgraphError) -> JSONResponse:
-        return exception_response(exc)
+    async def _ours(request: Request, exc: IntegrationsgraphError) -> Response:
+        return answer(request, exception_response(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return error_response(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = STARLETTE_DE.get(str(exc.detail), str(exc.detail))
+        return answer(request, error_response(exc.status_code, detail, headers=getattr(exc, "headers", None)))
 
     @app.exception_handler(RequestValidationError)
-    async def _request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _request(request: Request, exc: RequestValidationError) -> Response:
         errors = [
             {"loc": list(e.get("loc", [])), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()
         ]
-        return error_response(422, "Ungültige Anfrage", errors)
+        return answer(request, error_response(422, "Ungültige Anfrage", errors))

@@ -26,6 +26,7 @@ from integrationsgraph.api.deps import ContextDep, DatasetName
 from integrationsgraph.api.errors import error_response
 from integrationsgraph.graph.core.cells import neutralise_row
 from integrationsgraph.graph.core.config import ROOT, TEMPLATES, dataset_name, graph_iri
+from integrationsgraph.graph.core.errors import NotFound
 from integrationsgraph.graph.core.lru import LRU
 from integrationsgraph.graph.monitoring import pages, series
 from integrationsgraph.graph.monitoring.model import STATUS_DE, Indicator
@@ -86,8 +87,9 @@ def _known(store: Store, dataset: str) -> list[str]:
 
 
 def _unknown_dataset(store: Store, dataset: str) -> Response:
+    """Raises NotFound naming the datasets there are (a page for a browser, JSON for a program: api.errors)."""
     known = ", ".join(_known(store, dataset)) or "keine"
-    return error_response(404, f"Unbekannter Datensatz „{dataset}“; es gibt: {known}.")
+    raise NotFound(f"Unbekannter Datensatz „{dataset}“; es gibt: {known}.")
 
 
 @router.get(
@@ -103,7 +105,7 @@ async def indicator_csv(ctx: ContextDep, dataset: DatasetName, key: IndicatorKey
     iri = indicator_iri(ctx.settings.base_iri, dataset, key)
     ind = await run_in_threadpool(series.indicator, store, dataset, iri)
     if ind is None:
-        return error_response(404, f"Im Datensatz „{dataset}“ gibt es keinen Indikator „{key}“ ({iri}).")
+        raise NotFound(f"Im Datensatz „{dataset}“ gibt es keinen Indikator „{key}“ ({iri}).")
     return Response(
         values_csv(ind).encode("utf-8"),
         media_type="text/csv; charset=utf-8",

@@ -74,3 +74,29 @@ def test_the_app_answers_every_error_in_the_one_shape(tmp_path: Path) -> None:
         broken = client.get("/probe/unbekannt")
         assert broken.status_code == 500 and broken.json()["status"] == 500
     assert STATUS[ValidationFailed] == 422
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+PAGES_THAT_FAIL = {
+    "/felder/gibt-es-nicht": (404, "Diese Adresse gibt es nicht."),
+    "/maps/actors?dataset=gibt-es-nicht": (404, "Datensatz „gibt-es-nicht“ gibt es nicht"),
+    "/monitoring/gibt-es-nicht": (404, "Unbekannter Datensatz „gibt-es-nicht“"),
+    "/berichte/gibt-es-nicht": (404, "Unbekannter Datensatz „gibt-es-nicht“"),
+}
+
+
+def test_a_browser_gets_an_error_page_and_a_program_json(tmp_path: Path) -> None:
+    """Issue 17: raw JSON in the browser. The same message as a page in the site's layout with a way on; API
+    clients and API paths keep the one JSON shape."""
+    settings = Settings(store=tmp_path / "store", datasets=["musterstadt"])
+    with TestClient(create_app(settings)) as c:
+        for url, (status, message) in PAGES_THAT_FAIL.items():
+            page = c.get(url, headers=BROWSER)
+            assert page.status_code == status, (url, page.text[:300])
+            assert page.headers["content-type"].startswith("text/html"), url
+            assert message in page.text and 'href="/felder"' in page.text and "<h1>" in page.text, url
+            program = c.get(url, headers={"Accept": "application/json"})
+            assert program.status_code == status and program.json()["status"] == status, url
+        api = c.get("/api/gibt-es-nicht/felder", headers=BROWSER)
+        assert api.status_code == 404 and api.headers["content-type"] == "application/json"
+        assert c.get("/felder/gibt-es-nicht").json()["error"] == "Diese Adresse gibt es nicht."

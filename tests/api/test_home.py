@@ -47,7 +47,7 @@ def test_landing_page_lists_datasets_and_marks_the_fictional_one(client: TestCli
 def test_unknown_path_uses_the_one_error_shape(client: TestClient) -> None:
     response = client.get("/gibt-es-nicht")
     assert response.status_code == 404
-    assert response.json() == {"status": 404, "error": "Not Found", "errors": []}
+    assert response.json() == {"status": 404, "error": "Diese Adresse gibt es nicht.", "errors": []}
 
 
 def test_favicon_is_answered_without_an_error(client: TestClient) -> None:
