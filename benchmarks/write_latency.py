@@ -8,7 +8,7 @@ municipalities (``graph.datasets.generate``, ≈ 10k triples each). The write is
 under the write lock, validate the change's neighbourhood with SHACL, commit. Reported: median and 90th
 percentile over ``--repeat`` writes, into Musterstadt and into the first fictional municipality, and the ratio
 to the smallest store (the baseline measured in the same run); and the same writes without their history entry
-(``WritePath.record_history``), so the last column is what recording the history costs.
+(``WritePath.record_history``, alternating write by write), so the last column is what recording costs.
 """
 
 from __future__ import annotations
@@ -85,11 +85,13 @@ def main() -> None:
                 store.native.extend(generate.municipalities(n))
             size = store.count()
             writes(writer, "musterstadt", 3, f"warm{n}")  # first calls compile pyshacl's shapes
-            ms = writes(writer, "musterstadt", args.repeat, f"m{n}")
+            ms, off = [], []
+            for i in range(args.repeat):  # alternating: with and without the history entry, what recording costs
+                ms += writes(writer, "musterstadt", 1, f"m{n}-{i}")
+                writer.record_history = False
+                off += writes(writer, "musterstadt", 1, f"o{n}-{i}")
+                writer.record_history = True
             fk = writes(writer, generate.dataset_name(1), args.repeat, f"f{n}") if n else []
-            writer.record_history = False  # the same writes without their history entry: what recording costs
-            off = writes(writer, "musterstadt", args.repeat, f"o{n}")
-            writer.record_history = True
             rows.append((n, size, ms, fk, off))
             store.close()
     base = statistics.median(rows[0][2])
