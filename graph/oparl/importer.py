@@ -33,6 +33,10 @@ from integrationsgraph.graph.write.path import WritePath
 
 ALWAYS = ("Integration", "Migration")
 STOP_WORDS = frozenset({"und", "oder", "der", "die", "das", "für", "von", "mit", "im", "in", "zur", "zum", "des"})
+GENERIC = frozenset(
+    {"verwaltung", "stadt", "gemeinde", "kommune", "antrag", "anfrage", "bericht", "mitteilung", "vorlage"}
+)
+"""Words of field labels that stand in nearly every council paper („Mitteilung der Verwaltung“): not filter words."""
 MIN_WORD = 4
 CODE = re.compile(r"(?<![\w.])((?:LZ|HZ|M)\d+(?:\.\d+)*)(?![\w])")
 MIN_TITLE = 8
@@ -73,7 +77,7 @@ def field_words(store: Store, graph: str) -> list[str]:
         label = row["label"]
         if isinstance(label, ox.Literal) and label.language in (None, "de"):
             for word in re.findall(r"\w+", label.value):
-                if len(word) >= MIN_WORD and word.lower() not in STOP_WORDS and word not in words:
+                if len(word) >= MIN_WORD and word.lower() not in STOP_WORDS | GENERIC and word not in words:
                     words.append(word)
     return sorted(words) + [w for w in ALWAYS if w not in words]
 

@@ -63,7 +63,7 @@ def oparl_command(
     ):
         result = import_papers(store, writer, fetched, dataset=dataset, base_iri=settings.base_iri, words=chosen)
     click.echo(
-        f"{result.requests} Anfragen, {result.papers_read} Drucksachen gelesen, {result.papers_kept} passend "
+        f"{result.requests} Anfrage(n), {result.papers_read} Drucksache(n) gelesen, {result.papers_kept} passend "
         f"(Suchwörter: {', '.join(result.words)})."
     )
     for reference, name in result.kept:

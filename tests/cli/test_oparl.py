@@ -37,7 +37,7 @@ def test_an_import_and_a_resumed_one(server: State, tmp_path: Path) -> None:
     store = ["--store", str(tmp_path / "store")]
     code, out = run("oparl", f"{server.base('ok')}/system", "--dataset", "musterstadt", *store)
     assert code == 0, out
-    assert "6 Anfragen, 6 Drucksachen gelesen, 4 passend" in out
+    assert "6 Anfrage(n), 6 Drucksache(n) gelesen, 4 passend" in out
     assert "V 2024/017: Kinderbetreuung während der Integrationskurse" in out
     assert "3 vorgeschlagene Verknüpfung(en)" in out
     [entry] = oparl_entries(store)
@@ -51,7 +51,7 @@ def test_an_import_and_a_resumed_one(server: State, tmp_path: Path) -> None:
     finally:
         server.new_paper = False
     assert code == 0, out
-    assert "1 Drucksachen gelesen, 1 passend" in out and "A 2025/041" in out
+    assert "1 Drucksache(n) gelesen, 1 passend" in out and "A 2025/041" in out
     assert len(oparl_entries(store)) == 2
 
 
