@@ -23,6 +23,8 @@ SCHEMA = "https://schema.oparl.org/1.1/"
 DEFAULT_BUDGET = 500
 RETRIES = 3
 """How often a request is tried again after a timeout, a broken connection or a 5xx answer."""
+MAX_BYTES = 20_000_000
+"""The largest answer read (20 MB); a list page of 100 papers is a few hundred kilobytes."""
 
 
 class OParlError(IntegrationsgraphError):
@@ -44,6 +46,15 @@ def with_params(url: str, params: dict[str, str]) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP answer as far as it was read."""
+
+    status: int
+    location: str | None
+    content: bytes
+
+
 @dataclass
 class Client:
     """GETs OParl objects and lists from the server of ``start`` and nowhere else, at most ``budget`` requests."""
@@ -55,6 +66,7 @@ class Client:
     """Seconds before the first retry; doubled for each further one."""
     sleep: Callable[[float], None] = time.sleep
     transport: httpx.BaseTransport | None = None
+    max_bytes: int = MAX_BYTES
     requests: int = 0
     """How many requests were sent so far (retries included)."""
     _http: httpx.Client | None = field(default=None, repr=False)
@@ -77,7 +89,7 @@ class Client:
         if self._http is not None:
             self._http.close()
 
-    def _send(self, url: str) -> httpx.Response:
+    def _send(self, url: str) -> Answer:
         assert self._http is not None, "use the client in a with block"
         for attempt in range(RETRIES + 1):
             if self.requests >= self.budget:
@@ -87,20 +99,35 @@ class Client:
                 )
             self.requests += 1
             try:
-                response = self._http.get(url)
+                response = self._fetch(url)
             except httpx.TimeoutException:
                 problem = "keine Antwort in der Zeit"
             except httpx.TransportError as exc:
                 problem = f"Verbindungsfehler ({exc.__class__.__name__})"
             else:
-                if response.status_code < 500:
+                if response.status < 500:
                     return response
-                problem = f"Serverfehler {response.status_code}"
+                problem = f"Serverfehler {response.status}"
             if attempt < RETRIES:
                 self.sleep(self.backoff * 2**attempt)
         raise OParlError(
-            f"Der OParl-Server antwortet nicht richtig: {problem} bei {url} (nach {RETRIES + 1} Versuchen)."
+            f"Der OParl-Server antwortet nicht richtig: {problem} bei {url} (nach {RETRIES + 1} Versuchen). "
+            "Es wurde nichts geschrieben."
         )
+
+    def _fetch(self, url: str) -> Answer:
+        """GET ``url``, reading at most :attr:`max_bytes` of its answer."""
+        assert self._http is not None
+        with self._http.stream("GET", url) as response:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > self.max_bytes:
+                    raise OParlError(
+                        f"Abbruch: die Antwort von {url} ist größer als {self.max_bytes:_} Bytes; so große "
+                        "Antworten liest der Import nicht. Es wurde nichts geschrieben."
+                    )
+            return Answer(response.status_code, response.headers.get("location"), bytes(body))
 
     def get(self, url: str) -> dict[str, Any]:
         """The JSON object at ``url``; refused if it is on another server, missing, or not a JSON object."""
@@ -110,15 +137,15 @@ class Client:
                 "angegebenen Server. Es wurde nichts geschrieben."
             )
         response = self._send(url)
-        if 300 <= response.status_code < 400:
+        if 300 <= response.status < 400:
             raise OParlError(
-                f"{url} leitet weiter nach „{response.headers.get('location', '?')}“. Weiterleitungen werden nicht "
+                f"{url} leitet weiter nach „{response.location or '?'}“. Weiterleitungen werden nicht "
                 "verfolgt (sie könnten zu einem anderen Server führen): bitte die Zieladresse selbst angeben. "
                 "Es wurde nichts geschrieben."
             )
-        if response.status_code != 200:
+        if response.status != 200:
             raise OParlError(
-                f"Der OParl-Server meldet {response.status_code} für {url}: das Objekt oder die Listenseite fehlt. "
+                f"Der OParl-Server meldet {response.status} für {url}: das Objekt oder die Listenseite fehlt. "
                 "Es wurde nichts geschrieben."
             )
         try:

@@ -5,7 +5,8 @@ Scenarios (the first path segment): ``ok`` (everything well), ``broken`` (page 2
 ``notjson`` (the system answers HTML), ``wrongtype`` (the system says it is a Body), ``oldversion`` (OParl 1.0 type),
 ``loop`` (page 3's ``links.next`` leads back to page 1), ``foreign`` (page 2's ``links.next`` leads to another host),
 ``endless`` (every page links to one more: 10,000 pages), ``flaky`` (page 2 answers 503 once, then works),
-``offtopic`` (papers no integration dataset matches), ``moved`` (every address redirects to another host).
+``offtopic`` (papers no integration dataset matches), ``moved`` (every address redirects to another host),
+``hang`` (never answers while the server runs).
 ``modified_since`` filters papers by their ``modified`` and stays in the ``links.next`` of every page, as the
 specification asks of a server.
 """
@@ -36,6 +37,8 @@ class State:
     """Show ``paper-new.json`` on the last page (a paper that appeared between two runs)."""
     requests: list[str] = field(default_factory=list)
     failed_once: set[str] = field(default_factory=set)
+    release: threading.Event = field(default_factory=threading.Event)
+    """Set when the server stops: until then the ``hang`` scenario never answers."""
 
     def base(self, scenario: str) -> str:
         return f"http://127.0.0.1:{self.port}/{scenario}"
@@ -69,6 +72,9 @@ class Handler(BaseHTTPRequestHandler):
         scenario, _, rest = parts.path.strip("/").partition("/")
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         base = self.state.base(scenario)
+        if scenario == "hang":
+            self.state.release.wait()
+            return
         obj = self.answer(scenario, rest, query, base)
         if scenario == "moved":
             self.send_response(301)
@@ -141,6 +147,7 @@ def serving() -> Iterator[State]:
     try:
         yield state
     finally:
+        state.release.set()
         server.shutdown()
         server.server_close()
         thread.join()

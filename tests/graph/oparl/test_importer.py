@@ -175,6 +175,22 @@ def test_bad_servers_are_refused_with_a_clear_message_and_nothing_written(
         assert not any(r.startswith("/ok/") for r in server.requests)  # the foreign link was never followed
 
 
+def test_a_server_that_does_not_answer_is_given_up_after_the_retries(server: State) -> None:
+    with (
+        Client(f"{server.base('hang')}/system", timeout=0.2, backoff=0.0) as client,
+        pytest.raises(OParlError) as caught,
+    ):
+        fetch(client)
+    assert "keine Antwort in der Zeit" in str(caught.value) and "nach 4 Versuchen" in str(caught.value)
+    assert client.requests == 4
+
+
+def test_an_answer_larger_than_the_limit_is_refused(server: State) -> None:
+    with Client(f"{server.base('ok')}/system", max_bytes=200) as client, pytest.raises(OParlError) as caught:
+        fetch(client)
+    assert "größer als 200 Bytes" in str(caught.value) and "nichts geschrieben" in str(caught.value)
+
+
 def test_a_server_error_is_retried_and_then_read(server: State, loaded: tuple[EmbeddedStore, WritePath]) -> None:
     store, writer = loaded
     result = run(server, "flaky", store, writer)
