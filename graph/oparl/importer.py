@@ -21,11 +21,11 @@ from integrationsgraph.graph.core.config import graph_iri
 from integrationsgraph.graph.core.iris import KIO, SKOS
 from integrationsgraph.graph.oparl.client import Client, OParlError, expect_type, text_of
 from integrationsgraph.graph.oparl.model import (
-    OWN_PREDICATES,
     Minter,
     Paper,
     body_triples,
     organization_triples,
+    owned,
     paper_triples,
 )
 from integrationsgraph.graph.store.embedded import Change, Store
@@ -50,6 +50,8 @@ class Fetched:
     bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
     organizations: dict[str, dict[str, Any]] = field(default_factory=dict)
     papers: list[Paper] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    """The URLs of papers the server reports as deleted (``"deleted": true``, listed with ``modified_since``)."""
     requests: int = 0
 
 
@@ -63,6 +65,7 @@ class Result:
     suggestions: int
     added: int
     words: list[str]
+    removed: int = 0
     kept: list[tuple[str, str]] = field(default_factory=list)
     """(reference or URL, name) of every paper written."""
 
@@ -161,6 +164,8 @@ def fetch(client: Client, since: str | None = None) -> Fetched:
             paper = Paper.from_json(expect_type(obj, "Paper", paper_url))
             if paper is not None:
                 out.papers.append(paper)
+            elif obj.get("deleted") is True and text_of(obj, "id") is not None:
+                out.deleted.append(paper_url)
     out.requests = client.requests
     return out
 
@@ -181,7 +186,8 @@ def import_papers(
     words: list[str] | None = None,
     today: dt.date | None = None,
 ) -> Result:
-    """Write the matching papers of ``fetched`` into ``dataset`` (one change); nothing if none matches."""
+    """Write the matching papers of ``fetched`` into ``dataset`` and remove the deleted ones (one change); nothing
+    if nothing matches."""
     graph = graph_iri(dataset)
     if graph not in store.graphs():
         raise OParlError(f"Den Datensatz „{dataset}“ gibt es nicht. Bitte einen vorhandenen Datensatz angeben.")
@@ -206,19 +212,17 @@ def import_papers(
         add += organization_triples(minter, url, fetched.organizations[url])
     result = Result(fetched.requests, len(fetched.papers), len(kept), suggestions, 0, words)
     result.kept = [(p.reference or p.url, p.name) for p in kept]
-    if not add:
-        return result
     subjects = {t.subject for t in add if isinstance(t.subject, ox.NamedNode)}
-
-    added = 0
+    subjects |= {minter.document(url) for url in fetched.deleted}  # what the server deleted goes here too
+    counts = {"added": 0, "removed": 0}
 
     def build() -> list[Change]:
-        nonlocal added
-        old = [t for t in store.outgoing(graph, subjects) if t.predicate in OWN_PREDICATES]
+        old = [t for t in store.outgoing(graph, subjects) if owned(t)]
         new, gone = sorted(set(add) - set(old), key=str), sorted(set(old) - set(add), key=str)
-        added = len(new)
+        counts.update(added=len(new), removed=len(gone))
         return [Change(graph, add=new, remove=gone)] if new or gone else []
 
-    writer.transact(build)
-    result.added = added
+    if subjects:
+        writer.transact(build)
+    result.added, result.removed = counts["added"], counts["removed"]
     return result

@@ -55,6 +55,23 @@ OWN_PREDICATES = frozenset(
     }
 )
 """What an import writes about its subjects; a later import replaces exactly these (never a person's own links)."""
+OWN_TYPES = frozenset(
+    {
+        RATSDOKUMENT,
+        GREMIUM,
+        ox.NamedNode(OPARL + "Paper"),
+        ox.NamedNode(OPARL + "Body"),
+        ox.NamedNode(OPARL + "Organization"),
+    }
+)
+"""The classes an import gives; a type a person added (``kio:PolitischesGremium``, say) is never removed."""
+
+
+def owned(triple: ox.Triple) -> bool:
+    """Whether an import wrote ``triple`` (and a later one may replace or remove it)."""
+    if triple.predicate == A:
+        return triple.object in OWN_TYPES
+    return triple.predicate in OWN_PREDICATES
 
 
 def oparl(name: str) -> ox.NamedNode:

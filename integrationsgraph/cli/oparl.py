@@ -3,6 +3,7 @@ validated change (registered in cli/main.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -68,10 +69,13 @@ def oparl_command(
     )
     for reference, name in result.kept:
         click.echo(f"  {reference}: {name}")
+    if result.removed:
+        click.echo(f"{result.removed} Aussagen über Drucksachen entfernt, die der Server als gelöscht meldet.")
     if not result.papers_kept:
-        click.echo(f"Keine passende Drucksache: in „{dataset}“ wurde nichts geschrieben.")
+        click.echo(f"Keine passende Drucksache: in „{dataset}“ wurde nichts hinzugefügt.")
         return
     click.echo(
         f"{result.added} Aussagen in „{dataset}“ geschrieben, {result.suggestions} vorgeschlagene Verknüpfung(en) "
         "zu Maßnahmen oder Zielen (bitte prüfen und bestätigen)."
     )
+    click.echo(f"Nächster Lauf ab hier: --since {dt.date.today().isoformat()}")

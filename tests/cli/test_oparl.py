@@ -39,7 +39,7 @@ def test_an_import_and_a_resumed_one(server: State, tmp_path: Path) -> None:
     assert code == 0, out
     assert "6 Anfrage(n), 6 Drucksache(n) gelesen, 4 passend" in out
     assert "V 2024/017: Kinderbetreuung während der Integrationskurse" in out
-    assert "3 vorgeschlagene Verknüpfung(en)" in out
+    assert "3 vorgeschlagene Verknüpfung(en)" in out and "Nächster Lauf ab hier: --since " in out
     [entry] = oparl_entries(store)
     assert entry["door"] == "Kommandozeile" and int(str(entry["added"])) > 0
 
@@ -67,7 +67,7 @@ def test_a_server_that_is_not_oparl_is_refused_and_nothing_written(server: State
 def test_own_filter_words_and_a_dataset_the_papers_do_not_match(server: State, tmp_path: Path) -> None:
     store = ["--store", str(tmp_path / "store")]
     code, out = run("oparl", f"{server.base('offtopic')}/system", "--dataset", "musterstadt", *store)
-    assert code == 0 and "Keine passende Drucksache" in out and "nichts geschrieben" in out, out
+    assert code == 0 and "Keine passende Drucksache" in out and "nichts hinzugefügt" in out, out
     assert oparl_entries(store) == []
     code, out = run(
         "oparl", f"{server.base('offtopic')}/system", "--dataset", "musterstadt", "--filter", "Friedhof", *store

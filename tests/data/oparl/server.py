@@ -35,6 +35,8 @@ class State:
     port: int = 0
     new_paper: bool = False
     """Show ``paper-new.json`` on the last page (a paper that appeared between two runs)."""
+    deleted_17: bool = False
+    """Paper 17 is deleted (``"deleted": true`` with a new ``modified``), as a server lists it after deletion."""
     requests: list[str] = field(default_factory=list)
     failed_once: set[str] = field(default_factory=set)
     release: threading.Event = field(default_factory=threading.Event)
@@ -119,6 +121,13 @@ class Handler(BaseHTTPRequestHandler):
             self.state.failed_once.add(self.path)
             return b"busy: try again"
         listing = fixture(f"papers-{page}.json", base)
+        if page == 1 and self.state.deleted_17:
+            listing["data"][0] = {
+                "id": f"{base}/paper/17",
+                "type": PAPER,
+                "deleted": True,
+                "modified": "2025-07-01T08:00:00+02:00",
+            }
         if page == 3 and self.state.new_paper:
             listing["data"].append(fixture("paper-new.json", base))
         links = listing["links"]

@@ -139,6 +139,25 @@ def test_a_second_run_with_since_adds_only_the_new_paper(
     }
 
 
+def test_a_paper_the_server_deleted_is_removed_by_the_next_run(
+    server: State, loaded: tuple[EmbeddedStore, WritePath]
+) -> None:
+    store, writer = loaded
+    run(server, "ok", store, writer)
+    paper = papers(store)["V 2024/017"]
+    note = ox.Literal("Von der Fachstelle geprüft.", language="de")
+    person = ox.Quad(paper, ox.NamedNode("http://purl.org/dc/terms/description"), note, ox.NamedNode(GRAPH))
+    store.native.add(person)  # a person's own statement about the paper
+    server.deleted_17 = True
+    try:
+        result = run(server, "ok", store, writer, since="2025-01-01")
+    finally:
+        server.deleted_17 = False
+    assert result.removed > 10 and result.added == 0
+    assert "V 2024/017" not in papers(store)
+    assert set(store.native.quads_for_pattern(paper, None, None, None)) == {person}  # the person's stays
+
+
 def test_the_same_run_twice_changes_nothing(server: State, loaded: tuple[EmbeddedStore, WritePath]) -> None:
     store, writer = loaded
     run(server, "ok", store, writer)
