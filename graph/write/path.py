@@ -70,9 +70,9 @@ class WritePath:
     ) -> None:
         self.store = store
         self.require_actor = require_actor
+        """Refuse writes that no account acts for (:mod:`graph.write.rights`): the server sets it after start-up."""
         self.record_history = record_history
         """Record every commit in the history (:mod:`graph.write.history`); off only to measure what it costs."""
-        """Refuse writes that no account acts for (:mod:`graph.write.rights`): the server sets it after start-up."""
         self.shapes = shapes
         self.privacy = privacy or Privacy.default()
         self.derivers = list(derivers)
