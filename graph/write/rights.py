@@ -31,7 +31,7 @@ from enum import StrEnum
 from integrationsgraph.graph.core.config import GRAPH_BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH, SYSTEM_GRAPH
 from integrationsgraph.graph.core.errors import Forbidden
 
-SYSTEM_NAMES = frozenset({"ontology", "shapes", "system"})
+SYSTEM_NAMES = frozenset({"ontology", "shapes", "system", "verlauf"})
 """Names below ``…/graph/`` that are no dataset (and may not be given to an account)."""
 
 
@@ -53,7 +53,7 @@ class Account:
     datasets: frozenset[str] = field(default_factory=frozenset)
 
     def may_write(self, graph: str) -> bool:
-        if graph in (SYSTEM_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH):
+        if graph in (SYSTEM_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH) or is_history(graph):
             return False
         if self.role is Role.ADMIN:
             return True
@@ -97,8 +97,18 @@ def dataset_of(graph: str) -> str | None:
     return None if not name or name in SYSTEM_NAMES else name
 
 
+def is_history(graph: str) -> bool:
+    """A history graph (``…/graph/{dataset}/verlauf/privat``, :mod:`graph.write.history`): only the write path
+    itself adds to it, with each commit."""
+    return graph.startswith(GRAPH_BASE) and graph.endswith("/verlauf/privat")
+
+
 def refusal(account: Account, graph: str) -> RightsRefused:
     """The German message for ``account`` not being allowed to write ``graph``."""
+    if is_history(graph):
+        return RightsRefused(
+            f"Der Verlauf {graph} lässt sich über keinen Zugang ändern; er wird mit jeder Änderung geschrieben."
+        )
     if graph == SYSTEM_GRAPH:
         return RightsRefused(f"Der Verwaltungsgraph {graph} lässt sich über keinen Zugang ändern.")
     if graph in (ONTOLOGY_GRAPH, SHAPES_GRAPH):
@@ -124,8 +134,8 @@ def authorize(graphs: Iterable[str], *, require_actor: bool = False) -> None:
         if account is None:
             if require_actor:
                 raise NobodyActs("Schreiben braucht ein angemeldetes Konto; nichts wurde geschrieben.")
-            if graph == SYSTEM_GRAPH:
-                raise RightsRefused(f"Der Verwaltungsgraph {graph} lässt sich über keinen Zugang ändern.")
+            if graph == SYSTEM_GRAPH or is_history(graph):
+                raise refusal(Account("Kommandozeile", Role.ADMIN), graph)
             continue
         if not account.may_write(graph):
             raise refusal(account, graph)

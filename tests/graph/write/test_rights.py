@@ -73,3 +73,15 @@ def test_the_server_write_path_fails_closed_when_nobody_acts(writer: WritePath, 
     assert not store.count(graph_iri("rheine"))
     with acting(Account("chefin", Role.ADMIN)):
         writer.write(probe("rheine"))
+
+
+def test_no_one_writes_a_history_graph_but_the_write_path_itself(writer: WritePath, store: EmbeddedStore) -> None:
+    """An editor must not rewrite what it did: the history of its own dataset is refused to every door."""
+    own_history = graph_iri("rheine") + "/verlauf/privat"
+    forged = Change(own_history, add=probe("x").add)
+    for who in (Account("red", Role.EDITOR, frozenset({"rheine"})), Account("chefin", Role.ADMIN), None):
+        with acting(who), pytest.raises(RightsRefused, match="Verlauf"):
+            writer.write(forged)
+    writer.write(probe("rheine"))  # the write path's own entry still lands
+    assert store.count(own_history) > 0
+    assert dataset_of(graph_iri("verlauf")) is None  # no dataset may be called so
