@@ -15,6 +15,7 @@ write to it through the write path; these functions write it straight to the sto
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import re
@@ -180,7 +181,12 @@ PASSWORD_HASH = ox.NamedNode(NS + "passwortHash")
 SESSION_KEY = ox.NamedNode(NS + "sitzungsschluessel")
 MIN_PASSWORD = 12
 _hasher = PasswordHasher()  # Argon2id with argon2-cffi's defaults (RFC 9106, low-memory profile)
-_DUMMY = _hasher.hash("kein Konto – nur damit ein unbekannter Name so lange dauert wie ein bekannter")
+
+
+@functools.cache
+def _dummy() -> str:
+    """A hash to check a password against when the name is unknown (made once, on the first login)."""
+    return _hasher.hash("kein Konto – nur damit ein unbekannter Name so lange dauert wie ein bekannter")
 
 
 def set_password(store: Store, name: str, password: str) -> None:
@@ -204,7 +210,7 @@ def login(store: Store, name: str, password: str) -> tuple[Account, str] | None:
     p = _read(store).get(name)
     stored = p.get(PASSWORD_HASH, []) if p else []
     try:
-        _hasher.verify(stored[0].value if stored else _DUMMY, password)
+        _hasher.verify(stored[0].value if stored else _dummy(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
     if p is None or not stored:
