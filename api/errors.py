@@ -40,7 +40,7 @@ from integrationsgraph.graph.sheets.errors import ImportFailed
 from integrationsgraph.graph.sheets.to_rdf import BuildFailed
 from integrationsgraph.graph.sparql.guard import Refused, TooDeep
 from integrationsgraph.graph.sparql.pool import QueryBusy, QueryTimeout, SandboxUnavailable, WorkerFailed
-from integrationsgraph.graph.sparql.service import NotAcceptable
+from integrationsgraph.graph.sparql.service import NotAcceptable, choose, parse_accept
 from integrationsgraph.graph.sparql.update import UpdateTimeout
 from integrationsgraph.graph.store.embedded import StoreConflict, StoreLocked
 from integrationsgraph.graph.store.graph_store import GraphStoreError
@@ -159,6 +159,8 @@ STARLETTE_DE = {
 }
 """Starlette's own English messages (no route, wrong method), in German as every other error."""
 API_PATHS = ("/api/", "/sparql", "/store", "/openapi.json", "/static/", "/maps/assets/", "/dumps/", "/catalog")
+PAGE_OR_JSON = {"json": "application/json", "html": "text/html"}
+"""What an error can be: JSON first (a tie, ``*/*``, goes to programs), a page when the client prefers HTML."""
 _templates = Jinja2Templates(directory=TEMPLATES)
 
 
@@ -166,9 +168,7 @@ def wants_html(request: Request) -> bool:
     """Whether the request comes from a person's browser on a page (Accept prefers HTML, not an API path)."""
     if request.url.path.startswith(API_PATHS) or request.url.path == "/.well-known/void":
         return False
-    accept = request.headers.get("accept", "")
-    html, json = accept.find("text/html"), accept.find("application/json")
-    return html >= 0 and (json < 0 or html < json)
+    return choose(parse_accept(request.headers.get("accept")), PAGE_OR_JSON) == "html"
 
 
 def answer(request: Request, response: JSONResponse) -> Response:

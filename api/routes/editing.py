@@ -36,6 +36,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from integrationsgraph import __version__
 from integrationsgraph.api.deps import AppContext, DatasetName
+from integrationsgraph.api.routes.sheets import workbook_download
 from integrationsgraph.graph.core.config import TEMPLATES, graph_iri
 from integrationsgraph.graph.core.errors import NotFound, ReplaceRefused, ValidationFailed
 from integrationsgraph.graph.datasets.inventory import summaries
@@ -43,7 +44,7 @@ from integrationsgraph.graph.datasets.versions import CURRENT, version_graph
 from integrationsgraph.graph.shacl.report import render_text
 from integrationsgraph.graph.sheets.errors import ImportFailed
 from integrationsgraph.graph.sheets.read import Limits
-from integrationsgraph.graph.sheets.workbook import export_workbook, import_workbook
+from integrationsgraph.graph.sheets.workbook import import_workbook
 from integrationsgraph.graph.write import accounts, history
 from integrationsgraph.graph.write.history import Door, RevertConflict, through
 from integrationsgraph.graph.write.rights import Account, acting
@@ -73,7 +74,6 @@ CSRF_COOKIE = "ig_formular"
 SESSION_HOURS = 8
 UPLOAD_MINUTES = 30
 UPLOADS = Path(tempfile.gettempdir()) / "integrationsgraph-vorschau"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_WORDS = {"added": "neu", "changed": "geändert", "removed": "entfernt"}
 KIND_DE = {
     "Massnahme": "Maßnahme",
@@ -121,7 +121,13 @@ def _ctx(request: Request) -> AppContext:
 
 
 def _serializer(request: Request) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(accounts.session_key(_ctx(request).store), salt="integrationsgraph-sitzung")
+    """Signs and checks session cookies; its key is made once and never changes, so it is read once per app."""
+    state = request.app.state
+    if getattr(state, "session_serializer", None) is None:
+        key = accounts.session_key(_ctx(request).store)
+        state.session_serializer = URLSafeTimedSerializer(key, salt="integrationsgraph-sitzung")
+    serializer: URLSafeTimedSerializer = state.session_serializer
+    return serializer
 
 
 def logged_in(request: Request) -> Account | None:
@@ -157,6 +163,11 @@ def _refused(request: Request, message: str, status: int) -> HTMLResponse:
     return _page(request, "edit_message.html", status, title="Nicht möglich", message=message)
 
 
+def _expired(request: Request) -> HTMLResponse:
+    """A form without its CSRF token (forged, or from a page older than the cookie): 403."""
+    return _refused(request, "Das Formular ist abgelaufen. Bitte die Seite neu laden und noch einmal senden.", 403)
+
+
 Csrf = Annotated[str, Form(max_length=200)]
 
 
@@ -173,7 +184,7 @@ async def login(
     csrf: Csrf,
 ) -> Response:
     if not _csrf_ok(request, csrf):
-        return _refused(request, "Das Formular ist abgelaufen. Bitte die Seite neu laden und noch einmal senden.", 403)
+        return _expired(request)
     key = (request.client.host if request.client else "", name)
     if ATTEMPTS.blocked(key):
         response = _page(
@@ -203,7 +214,7 @@ async def login(
 @router.post("/abmelden")
 async def logout(request: Request, csrf: Csrf) -> Response:
     if not _csrf_ok(request, csrf):
-        return _refused(request, "Das Formular ist abgelaufen. Bitte die Seite neu laden.", 403)
+        return _expired(request)
     response = RedirectResponse("/anmelden", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -222,7 +233,7 @@ def _editor(request: Request, dataset: str | None = None) -> Account | Response:
 def _form_editor(request: Request, csrf: str, dataset: str) -> Account | Response:
     """For a form sent to change ``dataset``: its CSRF token, then :func:`_editor`."""
     if not _csrf_ok(request, csrf):
-        return _refused(request, "Das Formular ist abgelaufen. Bitte die Seite neu laden und noch einmal senden.", 403)
+        return _expired(request)
     return _editor(request, dataset)
 
 
@@ -262,17 +273,7 @@ async def workbook(request: Request, dataset: DatasetName) -> Response:
     account = _editor(request, dataset)
     if not isinstance(account, Account):
         return account
-    ctx = _ctx(request)
-    graph = version_graph(dataset, CURRENT)
-
-    def build() -> bytes:
-        if graph not in ctx.store.graphs():
-            raise NotFound(f"Den Datensatz „{dataset}“ gibt es nicht.")
-        return export_workbook(ctx.store, graph, dataset, ctx.settings.base_iri, skip=[graph])
-
-    data = await run_in_threadpool(build)
-    headers = {"Content-Disposition": f'attachment; filename="{dataset}.xlsx"', "Cache-Control": "private, no-store"}
-    return Response(data, media_type=XLSX, headers=headers)
+    return await workbook_download(_ctx(request), dataset, None, private=True)
 
 
 def _save(data: bytes, account: Account, dataset: str) -> str:

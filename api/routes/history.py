@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
@@ -30,10 +29,6 @@ def _may_read(request: Request, dataset: str) -> None:
         raise HTTPException(403, f"Das Konto „{account.name}“ darf den Verlauf von „{dataset}“ nicht sehen.")
 
 
-def _nt(triples: list[ox.Triple]) -> str:
-    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
-
-
 @router.get("/api/{dataset}/history", summary="Verlauf: jede Änderung, neueste zuerst (Konto des Datensatzes)")
 async def listing(
     request: Request,
@@ -53,7 +48,10 @@ async def one(request: Request, ctx: ContextDep, dataset: DatasetName, entry: En
     deltas = await run_in_threadpool(history.deltas, ctx.store, dataset, entry)
     return {
         "id": entry,
-        "graphs": [{"graph": d.graph, "added": _nt(d.added), "removed": _nt(d.removed)} for d in deltas],
+        "graphs": [
+            {"graph": d.graph, "added": history.ntriples(d.added), "removed": history.ntriples(d.removed)}
+            for d in deltas
+        ],
     }
 
 

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
 from integrationsgraph.api.deps import (
+    AppContext,
     ContextDep,
     DatasetForm,
     DatasetName,
@@ -229,9 +230,16 @@ async def workbook(
     dataset: DatasetName,
     version: Annotated[str | None, Query(pattern=VERSION, description="z. B. 2025; ohne: die aktuelle")] = None,
 ) -> Response:
-    graph = version_graph(dataset, version or CURRENT)
     account = reader(request)
-    private = account is not None and account.may_read_private(dataset)
+    return await workbook_download(
+        ctx, dataset, version, private=account is not None and account.may_read_private(dataset)
+    )
+
+
+async def workbook_download(ctx: AppContext, dataset: str, version: str | None, *, private: bool) -> Response:
+    """The dataset (or a version) as the workbook the import reads, as a download: the whole with ``private``,
+    else the public version; also what the browser's editing page offers (:mod:`api.routes.editing`)."""
+    graph = version_graph(dataset, version or CURRENT)
 
     def build() -> bytes:
         if graph not in ctx.store.graphs():

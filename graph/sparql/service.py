@@ -20,7 +20,6 @@ from typing import Any, TypedDict, Unpack
 
 import pyoxigraph as ox
 
-from integrationsgraph.graph.core.config import dataset_name
 from integrationsgraph.graph.core.errors import IntegrationsgraphError, InvalidQuery
 from integrationsgraph.graph.sparql.guard import check
 from integrationsgraph.graph.sparql.pool import QueryBusy, QueryPool, Sandbox, SandboxUnavailable, UpdateRunner
@@ -28,6 +27,7 @@ from integrationsgraph.graph.sparql.text import QueryInfo, analyse_query, syntax
 from integrationsgraph.graph.sparql.worker import execute, term_to_json
 from integrationsgraph.graph.store.embedded import EmbeddedStore, Store, Term
 from integrationsgraph.graph.store.privacy import is_private_graph, public_graphs
+from integrationsgraph.graph.write.rights import dataset_of
 
 
 class NotAcceptable(IntegrationsgraphError):
@@ -83,8 +83,8 @@ def visible_graphs(
     public = public_graphs(store, every)
     if not private:
         return public
-    own = [g for g in every if is_private_graph(g) and dataset_name(g).split("/", 1)[0] in private]
-    return [g for g in every if g in set(public) | set(own)]
+    seen = set(public) | {g for g in every if is_private_graph(g) and dataset_of(g) in private}
+    return [g for g in every if g in seen]
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:

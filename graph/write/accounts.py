@@ -165,9 +165,10 @@ def renew(store: Store, name: str) -> str:
     """A new token for the account (the old one stops working); returns it, shown once."""
     token = new_token()
     with store.exclusive():
-        old = [t for t in _own_triples(store, name) if t.predicate == TOKEN_HASH]
-        if not _own_triples(store, name):
+        own = _own_triples(store, name)
+        if not own:
             raise NotFound(f"Kein Konto „{name}“.")
+        old = [t for t in own if t.predicate == TOKEN_HASH]
         new = ox.Triple(_node(name), TOKEN_HASH, ox.Literal(token_hash(token)))
         store.commit([Change(SYSTEM_GRAPH, add=[new], remove=old)])
     return token

@@ -27,7 +27,8 @@ import pyoxigraph as ox
 from integrationsgraph.graph.core.config import GRAPH_BASE, graph_iri
 from integrationsgraph.graph.core.errors import IntegrationsgraphError, NotFound
 from integrationsgraph.graph.store.embedded import Change, Store
-from integrationsgraph.graph.write.rights import ACTOR, dataset_of
+from integrationsgraph.graph.store.privacy import PRIVATE_SUFFIX, private_graph
+from integrationsgraph.graph.write.rights import ACTOR, dataset_of, is_history
 
 NS = "https://w3id.org/integrationsgraph/verlauf#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -82,13 +83,13 @@ def history_graph(dataset: str | None) -> str:
     return f"{graph_iri(dataset)}/verlauf/privat" if dataset else OTHER
 
 
-def is_history_graph(graph: str) -> bool:
-    return graph == OTHER or (graph.startswith(GRAPH_BASE) and graph.endswith("/verlauf/privat"))
+is_history_graph = is_history
+"""Whether a graph is a history graph (the one test, :func:`graph.write.rights.is_history`)."""
 
 
 def base_graph(graph: str) -> str:
     """The graph a change is recorded against: a private companion's dataset graph (undo re-sorts it)."""
-    return graph.removesuffix("/privat")
+    return graph.removesuffix(PRIVATE_SUFFIX)
 
 
 @dataclass
@@ -115,8 +116,9 @@ def exact(store: Store, part: Change) -> Delta:
     return Delta(part.graph, [t for t in add if t not in present or t in gone], removed)
 
 
-def _nt(triples: Sequence[ox.Triple]) -> ox.Literal:
-    return ox.Literal((ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode())
+def ntriples(triples: Sequence[ox.Triple]) -> str:
+    """Triples as N-Triples text (how an entry keeps them, and how the API shows them)."""
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
 
 
 def _now() -> str:
@@ -175,8 +177,8 @@ def entries(store: Store, parts: Sequence[Change], reverts: str | None = None) -
             triples += [
                 ox.Triple(node, CHANGED, b),
                 ox.Triple(b, GRAPH_P, ox.NamedNode(d.graph)),
-                ox.Triple(b, ADDED, _nt(d.added)),
-                ox.Triple(b, REMOVED, _nt(d.removed)),
+                ox.Triple(b, ADDED, ox.Literal(ntriples(d.added))),
+                ox.Triple(b, REMOVED, ox.Literal(ntriples(d.removed))),
             ]
         out.append(Change(history_graph(dataset), add=triples))
     return out
@@ -278,7 +280,7 @@ def inverse(store: Store, dataset: str, entry: str) -> list[Change]:
     :class:`RevertConflict` naming how many and one example."""
     out = []
     for d in deltas(store, dataset, entry):
-        companion = d.graph + "/privat"
+        companion = private_graph(d.graph)
         subjects = list({t.subject for t in [*d.added, *d.removed] if isinstance(t.subject, ox.NamedNode)})
         now = set(store.outgoing(d.graph, subjects)) | set(store.outgoing(companion, subjects))
         blank = [t for t in d.added if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]

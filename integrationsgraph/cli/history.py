@@ -15,6 +15,7 @@ import click
 from integrationsgraph.cli.analysis import text_table
 from integrationsgraph.cli.common import opened, settings_for, store_option
 from integrationsgraph.graph.store.embedded import Change
+from integrationsgraph.graph.store.remote import connect
 from integrationsgraph.graph.write import history
 from integrationsgraph.graph.write.history import Door, through
 
@@ -38,16 +39,21 @@ def history_command(
     store_path: Path | None, dataset: str, limit: int, offset: int, prune_before: str | None, fmt: str
 ) -> None:
     """Every change of a dataset, newest first: when, who, through which door, how many triples."""
-    with opened(settings_for(store_path)) as (store, _writer):
-        if prune_before is not None:
-            try:
-                day = dt.date.fromisoformat(prune_before)
-            except ValueError as exc:
-                raise click.BadParameter(f"„{prune_before}“ ist kein Datum (JJJJ-MM-TT).") from exc
+    day = None
+    if prune_before is not None:
+        try:
+            day = dt.date.fromisoformat(prune_before)
+        except ValueError as exc:
+            raise click.BadParameter(f"„{prune_before}“ ist kein Datum (JJJJ-MM-TT).") from exc
+    store = connect(settings_for(store_path))  # reading (or pruning) the history needs no write path
+    try:
+        if day is not None:
             n = history.prune(store, dataset, day.isoformat())
             click.echo(f"{n} Einträge vor dem {day:%d.%m.%Y} gelöscht.")
             return
         total, entries = history.listing(store, dataset, offset=offset, limit=limit)
+    finally:
+        store.close()
     if fmt == "json":
         click.echo(
             json.dumps({"total": total, "entries": [e.to_dict() for e in entries]}, ensure_ascii=False, indent=2)
